@@ -1,0 +1,135 @@
+package exchange
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"math/rand/v2"
+	"net"
+	"time"
+
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+// DefaultMaxAttempts is how often a throttled or failing call is tried.
+const DefaultMaxAttempts = 6
+
+// Backoff bounds: full jitter over an exponential ceiling.
+const (
+	backoffBase = 200 * time.Millisecond
+	backoffCap  = 5 * time.Second
+)
+
+// retryPolicy decides, after a failed attempt, whether to try again and
+// after how long. It retries what can succeed on a retry — throttling,
+// server errors, IDPCommunicationError, a lost connection, and
+// InvalidIdentityToken once (a new identity provider can take a moment to
+// be visible) — and nothing else.
+type retryPolicy struct {
+	max          int
+	invalidSeen  bool
+	connFailures int
+}
+
+func (p *retryPolicy) next(err error, attempt int) (time.Duration, bool) {
+	max := p.max
+	if max <= 0 {
+		max = DefaultMaxAttempts
+	}
+	if attempt >= max {
+		return 0, false
+	}
+	switch classify(err) {
+	case classThrottle, classServer, classIDP:
+	case classInvalidToken:
+		if p.invalidSeen {
+			return 0, false
+		}
+		p.invalidSeen = true
+	case classConnection:
+		// Nothing listening fails fast: two more tries, not six.
+		p.connFailures++
+		if p.connFailures >= 3 {
+			return 0, false
+		}
+	default:
+		return 0, false
+	}
+	ceiling := backoffBase << (attempt - 1)
+	if ceiling > backoffCap || ceiling <= 0 {
+		ceiling = backoffCap
+	}
+	return backoffBase/2 + rand.N(ceiling), true
+}
+
+type errClass int
+
+const (
+	classOther errClass = iota
+	classThrottle
+	classServer
+	classIDP
+	classInvalidToken
+	classConnection
+	classTimeout
+	classTLS
+)
+
+var throttleCodes = map[string]bool{
+	"Throttling": true, "ThrottlingException": true, "ThrottledException": true,
+	"RequestThrottledException": true, "TooManyRequestsException": true,
+	"RequestLimitExceeded": true, "SlowDown": true, "RequestThrottled": true,
+	"ProvisionedThroughputExceededException": true, "PriorRequestNotComplete": true,
+}
+
+func classify(err error) errClass {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return classTimeout
+	}
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		switch code := api.ErrorCode(); {
+		case throttleCodes[code]:
+			return classThrottle
+		case code == "IDPCommunicationError":
+			return classIDP
+		case code == "InvalidIdentityToken":
+			return classInvalidToken
+		}
+	}
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) {
+		if s := re.HTTPStatusCode(); s >= 500 || s == 429 {
+			if s == 429 {
+				return classThrottle
+			}
+			return classServer
+		}
+		return classOther
+	}
+	var se *smithyhttp.RequestSendError
+	if errors.As(err, &se) {
+		if isTLSError(err) {
+			return classTLS
+		}
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return classTimeout
+		}
+		return classConnection
+	}
+	return classOther
+}
+
+func isTLSError(err error) bool {
+	var (
+		cv *tls.CertificateVerificationError
+		ua x509.UnknownAuthorityError
+		he x509.HostnameError
+		ci x509.CertificateInvalidError
+		rh tls.RecordHeaderError
+	)
+	return errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &he) || errors.As(err, &ci) || errors.As(err, &rh)
+}

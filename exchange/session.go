@@ -1,0 +1,75 @@
+package exchange
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"regexp"
+	"strings"
+)
+
+// DefaultSessionName is used when the token offers nothing usable.
+const DefaultSessionName = "oidc-creds"
+
+var (
+	sessionNameForm = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+	notSessionChars = regexp.MustCompile(`[^\w+=,.@-]+`)
+)
+
+// ValidateSessionName checks STS's rule: 2–64 characters of [\w+=,.@-].
+func ValidateSessionName(s string) error {
+	if !sessionNameForm.MatchString(s) {
+		return inputError("session name %q is not valid for STS; use 2 to 64 characters of letters, digits and + = , . @ _ -", clip(s))
+	}
+	return nil
+}
+
+// SessionNameFor derives a session name from the token so that CloudTrail
+// shows who assumed the role: for Pulumi Deployments
+// pulumi-ORG-PROJECT-STACK[-OPERATION], for Pulumi ESC pulumi-ORG-env-ENV,
+// otherwise the subject itself; made valid for STS and at most 64
+// characters (a long name keeps its start and ends in a short hash).
+func SessionNameFor(c Claims) string {
+	name := pulumiSessionName(c.Subject)
+	if name == "" {
+		name = c.Subject
+	}
+	name = strings.Trim(notSessionChars.ReplaceAllString(name, "-"), "-")
+	if len(name) > 64 {
+		h := sha256.Sum256([]byte(name))
+		name = strings.TrimRight(name[:55], "-") + "-" + hex.EncodeToString(h[:4])
+	}
+	if len(name) < 2 {
+		return DefaultSessionName
+	}
+	return name
+}
+
+// pulumiSessionName reads Pulumi subjects:
+// pulumi:deploy:org:ORG:project:PROJECT:stack:STACK:operation:OP:scope:write
+// and pulumi:environments:org:ORG:env:ENV.
+func pulumiSessionName(sub string) string {
+	f := strings.Split(sub, ":")
+	if len(f) < 4 || f[0] != "pulumi" || f[2] != "org" {
+		return ""
+	}
+	kv := map[string]string{}
+	for i := 2; i+1 < len(f); i += 2 {
+		kv[f[i]] = f[i+1]
+	}
+	parts := []string{"pulumi", kv["org"]}
+	switch f[1] {
+	case "deploy":
+		parts = append(parts, kv["project"], kv["stack"], kv["operation"])
+	case "environments":
+		parts = append(parts, "env", kv["env"])
+	default:
+		parts = append(parts, f[1])
+	}
+	var kept []string
+	for _, p := range parts {
+		if p != "" {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, "-")
+}
