@@ -1,0 +1,196 @@
+// Package format writes AWS credentials for the programs that consume them:
+// the JSON an AWS SDK reads from a credential_process helper (Process), and
+// statements that set environment variables in a shell or an env file (Env,
+// and WriteVars for any variables).
+//
+// Every writer builds its whole output before writing anything, so an error
+// never leaves half a set of statements behind. Error messages name the
+// variable that could not be written, never its value.
+package format
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/oidc-creds/oidc-creds/exchange"
+)
+
+// The environment variables Env sets; AWS_CREDENTIAL_EXPIRATION is the name
+// `aws configure export-credentials` uses.
+const (
+	VarAccessKeyID     = "AWS_ACCESS_KEY_ID"
+	VarSecretAccessKey = "AWS_SECRET_ACCESS_KEY"
+	VarSessionToken    = "AWS_SESSION_TOKEN"
+	VarExpiration      = "AWS_CREDENTIAL_EXPIRATION"
+)
+
+// Var is an environment variable to set.
+type Var struct {
+	Name  string
+	Value string
+}
+
+// ErrUnsupportedValue is wrapped by the errors of QuoteCmd and QuoteDotenv,
+// and so of WriteVars and Env (which also refuse invalid UTF-8 for
+// powershell), when a value holds characters the syntax cannot carry
+// faithfully.
+var ErrUnsupportedValue = errors.New("value cannot be carried by this syntax")
+
+type syntax struct {
+	name string
+	// statement returns one statement setting name to value (without the
+	// trailing newline).
+	statement func(name, value string) (string, error)
+	// instead is the format suggested when statement refuses a value.
+	instead string
+}
+
+var syntaxes = []syntax{
+	{name: "sh", statement: func(n, v string) (string, error) {
+		return "export " + n + "=" + QuoteSh(v), nil
+	}},
+	{name: "fish", statement: func(n, v string) (string, error) {
+		return "set -gx " + n + " " + QuoteFish(v) + ";", nil
+	}},
+	{name: "powershell", instead: "sh", statement: func(n, v string) (string, error) {
+		if !utf8.ValidString(v) {
+			return "", fmt.Errorf("%w: PowerShell strings are Unicode and cannot carry invalid UTF-8", ErrUnsupportedValue)
+		}
+		return "$Env:" + n + " = " + QuotePowerShell(v), nil
+	}},
+	{name: "cmd", instead: "powershell", statement: func(n, v string) (string, error) {
+		q, err := QuoteCmd(n + "=" + v)
+		if err != nil {
+			return "", err
+		}
+		return "set " + q, nil
+	}},
+	{name: "dotenv", instead: "sh", statement: func(n, v string) (string, error) {
+		q, err := QuoteDotenv(v)
+		if err != nil {
+			return "", err
+		}
+		return n + "=" + q, nil
+	}},
+}
+
+// Formats returns the names of the formats Env and WriteVars accept:
+//
+//   - sh: `export NAME='value'`, for bash, zsh, dash, ksh and other POSIX
+//     shells (eval "$(oidc-creds …)").
+//   - fish: `set -gx NAME 'value';` (oidc-creds … | source).
+//   - powershell: `$Env:NAME = 'value'`, one statement per line even when a
+//     value holds line breaks, so `| Invoke-Expression` works line by line;
+//     refuses invalid UTF-8.
+//   - cmd: `set "NAME=value"`; refuses values cmd cannot carry (see QuoteCmd).
+//   - dotenv: `NAME="value"` for docker compose, python-dotenv and node's
+//     dotenv; refuses values they would read differently (see QuoteDotenv).
+func Formats() []string {
+	names := make([]string, len(syntaxes))
+	for i, s := range syntaxes {
+		names[i] = s.name
+	}
+	return names
+}
+
+func lookup(format string) (syntax, error) {
+	for _, s := range syntaxes {
+		if s.name == format {
+			return s, nil
+		}
+	}
+	return syntax{}, fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(Formats(), ", "))
+}
+
+// WriteVars writes one statement per variable, in order, each ending in
+// "\n", in the syntax of format (one of Formats). Names must be of the form
+// [A-Za-z_][A-Za-z0-9_]*; values must not contain NUL, which no environment
+// variable can hold. Nothing is written when any variable is refused.
+//
+// The other formats set a variable with an empty value to the empty
+// string; cmd, and PowerShell, may remove it instead.
+func WriteVars(w io.Writer, format string, vars []Var) error {
+	s, err := lookup(format)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	for _, v := range vars {
+		if !validName(v.Name) {
+			return fmt.Errorf("invalid environment variable name %q: use letters, digits and _, not starting with a digit", v.Name)
+		}
+		if strings.IndexByte(v.Value, 0) >= 0 {
+			return fmt.Errorf("the value of %s contains a NUL byte, which no environment variable can hold", v.Name)
+		}
+		stmt, err := s.statement(v.Name, v.Value)
+		if err != nil {
+			return fmt.Errorf("cannot write %s in format %s: %w; use format %s for such values", v.Name, format, err, s.instead)
+		}
+		b.WriteString(stmt)
+		b.WriteByte('\n')
+	}
+	_, err = io.WriteString(w, b.String())
+	return err
+}
+
+// Env writes statements in the syntax of format (one of Formats) that set
+// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and
+// AWS_CREDENTIAL_EXPIRATION (RFC 3339 in UTC, e.g. 2026-11-25T20:00:00Z).
+//
+// All four are always written, so that evaluating the output over an earlier
+// one leaves nothing stale behind: an empty SessionToken, or a zero
+// Expiration, is written as an empty value. AccessKeyID and SecretAccessKey
+// must not be empty.
+func Env(w io.Writer, format string, c exchange.Credentials) error {
+	if _, err := lookup(format); err != nil {
+		return err
+	}
+	if err := checkKeys(c); err != nil {
+		return err
+	}
+	return WriteVars(w, format, []Var{
+		{VarAccessKeyID, c.AccessKeyID},
+		{VarSecretAccessKey, c.SecretAccessKey},
+		{VarSessionToken, c.SessionToken},
+		{VarExpiration, expiration(c.Expiration)},
+	})
+}
+
+// expiration formats t as RFC 3339 in UTC with seconds precision (any
+// fraction is dropped), or "" for the zero time.
+func expiration(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func checkKeys(c exchange.Credentials) error {
+	switch {
+	case c.AccessKeyID == "":
+		return errors.New("the credentials have no access key ID")
+	case c.SecretAccessKey == "":
+		return errors.New("the credentials have no secret access key")
+	}
+	return nil
+}
+
+func validName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '_', 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z':
+		case '0' <= c && c <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
