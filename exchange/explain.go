@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // explain turns a failed exchange into one sentence a user can act on,
@@ -67,6 +68,16 @@ func (x *Exchanger) explain(ctx context.Context, err error, r Request, attempts 
 			return &Error{Kind: KindUnreachable, Err: err,
 				Msg: fmt.Sprintf("STS did not answer within the timeout (%s); check network access to the endpoint, or raise --timeout", where)}
 		}
+		// A timeout of the connection itself (dial, TLS handshake).
+		return &Error{Kind: KindUnreachable, Err: err,
+			Msg:    fmt.Sprintf("the connection to STS timed out (%s; %s); check network access, proxies and --endpoint-url", where, tries),
+			Detail: "cause: " + redact(oneLine(rootCause(err).Error()), r.Token)}
+	case classServer, classThrottle:
+		// A 5xx or 429 whose body is not an STS error (a proxy or load balancer).
+		var re *smithyhttp.ResponseError
+		errors.As(err, &re)
+		return &Error{Kind: KindUnreachable, Err: err,
+			Msg: fmt.Sprintf("STS kept failing with HTTP status %d (%s; %s); try again later", re.HTTPStatusCode(), where, tries)}
 	case classTLS:
 		return &Error{Kind: KindUnreachable, Err: err,
 			Msg:    fmt.Sprintf("the TLS connection to STS failed (%s); if a proxy or private CA intercepts TLS, point AWS_CA_BUNDLE at its CA certificates", where),

@@ -99,16 +99,8 @@ func classify(err error) errClass {
 			return classInvalidToken
 		}
 	}
-	var re *smithyhttp.ResponseError
-	if errors.As(err, &re) {
-		if s := re.HTTPStatusCode(); s >= 500 || s == 429 {
-			if s == 429 {
-				return classThrottle
-			}
-			return classServer
-		}
-		return classOther
-	}
+	// A send failure comes first: the SDK wraps it in a ResponseError too,
+	// around an empty response of status 0.
 	var se *smithyhttp.RequestSendError
 	if errors.As(err, &se) {
 		if isTLSError(err) {
@@ -119,6 +111,16 @@ func classify(err error) errClass {
 			return classTimeout
 		}
 		return classConnection
+	}
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) {
+		if s := re.HTTPStatusCode(); s >= 500 || s == 429 {
+			if s == 429 {
+				return classThrottle
+			}
+			return classServer
+		}
+		return classOther
 	}
 	return classOther
 }

@@ -1,0 +1,84 @@
+package exchange
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseDurationAccepted(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want time.Duration
+	}{
+		{"1h", time.Hour},
+		{"45m", 45 * time.Minute},
+		{"1h30m", 90 * time.Minute},
+		{"2h0m0s", 2 * time.Hour},
+		{"900s", 15 * time.Minute},
+		{"15m", 15 * time.Minute},
+		{"12h", 12 * time.Hour},
+		{"11h59m59s", 12*time.Hour - time.Second},
+		{"43200s", 12 * time.Hour},
+		{"0h15m", 15 * time.Minute},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			got, err := ParseDuration(tc.in)
+			if err != nil {
+				t.Fatalf("ParseDuration(%q): %v", tc.in, err)
+			}
+			if got != tc.want {
+				t.Errorf("ParseDuration(%q) = %s, want %s", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseDurationRefused(t *testing.T) {
+	for _, tc := range []struct {
+		in string
+		// form: refused for its shape, so the message must teach the form;
+		// otherwise refused for its range, so it must name the range.
+		form bool
+	}{
+		{"1.5h", true},
+		{"10m", false},
+		{"13h", false},
+		{"-1h", true},
+		{"0", true},
+		{"0s", false},
+		{"abc", true},
+		{"1d", true},
+		{"", true},
+		{"1h 30m", true},
+		{" 1h", true},
+		{"1H", true},
+		{"30m1h", true},
+		{"1h30", true},
+		{"14m59s", false},
+		{"12h0m1s", false},
+		{"99999h", false},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			d, err := ParseDuration(tc.in)
+			if err == nil {
+				t.Fatalf("ParseDuration(%q) = %s, want an error", tc.in, d)
+			}
+			e := wantKind(t, err, KindInput)
+			msg := e.Error()
+			if tc.form {
+				for _, want := range []string{"XhYmZs", "1h30m", "45m"} {
+					if !strings.Contains(msg, want) {
+						t.Errorf("message %q does not contain %q", msg, want)
+					}
+				}
+			} else {
+				for _, want := range []string{"15m", "12h", tc.in} {
+					if !strings.Contains(msg, want) {
+						t.Errorf("message %q does not contain %q", msg, want)
+					}
+				}
+			}
+		})
+	}
+}

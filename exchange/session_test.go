@@ -1,0 +1,116 @@
+package exchange
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+func TestValidateSessionName(t *testing.T) {
+	for _, ok := range []string{
+		"ab", "oidc-creds", "pulumi-acme-web-dev-update", "a+b=c,d.e@f_g-h", "A1",
+		strings.Repeat("x", 64),
+	} {
+		if err := ValidateSessionName(ok); err != nil {
+			t.Errorf("ValidateSessionName(%q): %v", ok, err)
+		}
+	}
+	for _, bad := range []string{
+		"", "a", strings.Repeat("x", 65), "has space", "colon:s", "slash/es", "é-accent", "tab\t", "new\nline", "star*",
+	} {
+		err := ValidateSessionName(bad)
+		e := wantKind(t, err, KindInput)
+		if !strings.Contains(e.Error(), "2 to 64") {
+			t.Errorf("message %q does not state the rule", e.Error())
+		}
+	}
+}
+
+func TestSessionNameFor(t *testing.T) {
+	for _, tc := range []struct {
+		name, sub, want string
+	}{
+		{"pulumi deploy", "pulumi:deploy:org:acme:project:web:stack:dev:operation:update:scope:write", "pulumi-acme-web-dev-update"},
+		{"pulumi deploy preview", "pulumi:deploy:org:acme:project:web:stack:prod:operation:preview:scope:write", "pulumi-acme-web-prod-preview"},
+		{"pulumi esc", "pulumi:environments:org:acme:env:prod", "pulumi-acme-env-prod"},
+		{"pulumi esc from iac", "pulumi:environments:org:acme:env:<yaml>", ""},
+		{"pulumi other", "pulumi:insights:org:acme", "pulumi-acme-insights"},
+		{"github", "repo:octo/app:ref:refs/heads/main", "repo-octo-app-ref-refs-heads-main"},
+		{"gitlab", "project_path:group/proj:ref_type:branch:ref:main", "project_path-group-proj-ref_type-branch-ref-main"},
+		{"empty", "", DefaultSessionName},
+		{"one char", "x", DefaultSessionName},
+		{"only invalid", "::://", DefaultSessionName},
+		{"plain", "system:serviceaccount:ns:sa", "system-serviceaccount-ns-sa"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := SessionNameFor(Claims{Subject: tc.sub})
+			if tc.want != "" && got != tc.want {
+				t.Errorf("SessionNameFor(%q) = %q, want %q", tc.sub, got, tc.want)
+			}
+			if err := ValidateSessionName(got); err != nil {
+				t.Errorf("SessionNameFor(%q) = %q, which STS refuses: %v", tc.sub, got, err)
+			}
+			if tc.name == "pulumi esc from iac" && !strings.HasPrefix(got, "pulumi-acme-env-") {
+				t.Errorf("SessionNameFor(%q) = %q, want pulumi-acme-env-…", tc.sub, got)
+			}
+		})
+	}
+}
+
+func TestSessionNameForLongSubjects(t *testing.T) {
+	a := strings.Repeat("abcdefghij", 20) // 200 characters
+	b := a[:199] + "z"
+	c := "repo:" + strings.Repeat("o/", 97) + "x" // 200 characters, mostly invalid ones
+	seen := map[string]string{}
+	for _, sub := range []string{a, b, c} {
+		if len(sub) != 200 {
+			t.Fatalf("test subject is %d characters", len(sub))
+		}
+		got := SessionNameFor(Claims{Subject: sub})
+		if len(got) > 64 {
+			t.Errorf("SessionNameFor(200 characters) = %q, %d characters", got, len(got))
+		}
+		if err := ValidateSessionName(got); err != nil {
+			t.Errorf("SessionNameFor(200 characters) = %q: %v", got, err)
+		}
+		if other, dup := seen[got]; dup {
+			t.Errorf("subjects %q and %q both give the session name %q", other, sub, got)
+		}
+		seen[got] = sub
+		if SessionNameFor(Claims{Subject: sub}) != got {
+			t.Errorf("SessionNameFor is not deterministic")
+		}
+	}
+	if !strings.HasPrefix(SessionNameFor(Claims{Subject: a}), "abcdefghij") {
+		t.Errorf("a long name does not keep its start")
+	}
+	// A long Pulumi subject is shortened too.
+	long := "pulumi:deploy:org:" + strings.Repeat("o", 40) + ":project:" + strings.Repeat("p", 40) + ":stack:dev:operation:update:scope:write"
+	got := SessionNameFor(Claims{Subject: long})
+	if err := ValidateSessionName(got); err != nil || !strings.HasPrefix(got, "pulumi-ooo") {
+		t.Errorf("SessionNameFor(long pulumi subject) = %q (%v)", got, err)
+	}
+}
+
+// Every derived name passes STS's rule, whatever the subject.
+func TestSessionNameForRandomSubjects(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	alphabet := []rune("abcXYZ019_+=,.@-:/<>*# \t\néßü日本\x00\x7f~|\\\"'")
+	for i := 0; i < 5000; i++ {
+		n := r.IntN(150)
+		var sb strings.Builder
+		if r.IntN(4) == 0 {
+			sb.WriteString("pulumi:")
+			sb.WriteString([]string{"deploy:", "environments:", "x:", ""}[r.IntN(4)])
+			sb.WriteString("org:")
+		}
+		for j := 0; j < n; j++ {
+			sb.WriteRune(alphabet[r.IntN(len(alphabet))])
+		}
+		sub := sb.String()
+		got := SessionNameFor(Claims{Subject: sub})
+		if err := ValidateSessionName(got); err != nil {
+			t.Fatalf("SessionNameFor(%q) = %q: %v", sub, got, err)
+		}
+	}
+}

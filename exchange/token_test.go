@@ -1,0 +1,206 @@
+package exchange
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseTokenClaims(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		claims string
+		want   Claims
+	}{
+		{
+			name:   "aud string",
+			claims: `{"iss":"https://api.pulumi.com/oidc","sub":"pulumi:environments:org:acme:env:prod","aud":"acme","exp":1900000000,"nbf":1899990000,"iat":1899996400}`,
+			want: Claims{Issuer: "https://api.pulumi.com/oidc", Subject: "pulumi:environments:org:acme:env:prod", Audience: Audience{"acme"},
+				Expiry: NumericDate{time.Unix(1900000000, 0).UTC()}, NotBefore: NumericDate{time.Unix(1899990000, 0).UTC()}, IssuedAt: NumericDate{time.Unix(1899996400, 0).UTC()}},
+		},
+		{
+			name:   "aud array",
+			claims: `{"iss":"https://token.actions.githubusercontent.com","sub":"repo:octo/app:ref:refs/heads/main","aud":["sts.amazonaws.com","acme"]}`,
+			want:   Claims{Issuer: "https://token.actions.githubusercontent.com", Subject: "repo:octo/app:ref:refs/heads/main", Audience: Audience{"sts.amazonaws.com", "acme"}},
+		},
+		{
+			name:   "aud null, dates null",
+			claims: `{"sub":"x","aud":null,"exp":null}`,
+			want:   Claims{Subject: "x"},
+		},
+		{
+			name:   "fractional dates",
+			claims: `{"exp":1900000000.25,"iat":1899996400.5,"nbf":1.8999964e9}`,
+			want: Claims{Expiry: NumericDate{time.Unix(1900000000, 250_000_000).UTC()}, IssuedAt: NumericDate{time.Unix(1899996400, 500_000_000).UTC()},
+				NotBefore: NumericDate{time.Unix(1899996400, 0).UTC()}},
+		},
+		{
+			name:   "unknown claims ignored",
+			claims: `{"sub":"x","groups":["a"],"nested":{"k":1},"email_verified":true}`,
+			want:   Claims{Subject: "x"},
+		},
+		{
+			name:   "no claims",
+			claims: `{}`,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			raw := makeJWT(t, tc.claims)
+			tok, err := ParseToken("\n  "+raw+"\r\n", "test")
+			if err != nil {
+				t.Fatalf("ParseToken: %v", err)
+			}
+			if tok.Raw != raw {
+				t.Errorf("Raw is not the trimmed token")
+			}
+			if tok.Origin != "test" {
+				t.Errorf("Origin = %q", tok.Origin)
+			}
+			c := tok.Claims
+			if c.Issuer != tc.want.Issuer || c.Subject != tc.want.Subject || c.Audience.String() != tc.want.Audience.String() ||
+				len(c.Audience) != len(tc.want.Audience) ||
+				!c.Expiry.Equal(tc.want.Expiry.Time) || !c.NotBefore.Equal(tc.want.NotBefore.Time) || !c.IssuedAt.Equal(tc.want.IssuedAt.Time) {
+				t.Errorf("claims = %+v, want %+v", c, tc.want)
+			}
+			d := tok.Describe()
+			noLeak(t, "Describe()", d, raw)
+			if !strings.Contains(d, "sub="+`"`+tc.want.Subject+`"`) {
+				t.Errorf("Describe() = %q does not show the subject", d)
+			}
+		})
+	}
+}
+
+func TestParseTokenPadded(t *testing.T) {
+	// Some issuers pad their segments; decoding tolerates it.
+	enc := base64.URLEncoding.EncodeToString
+	raw := enc([]byte(testHeader)) + "." + enc([]byte(`{"sub":"padded"}`)) + "." + testSignature
+	tok, err := ParseToken(raw, "test")
+	if err != nil {
+		t.Fatalf("ParseToken: %v", err)
+	}
+	if tok.Claims.Subject != "padded" {
+		t.Errorf("sub = %q", tok.Claims.Subject)
+	}
+}
+
+func TestParseTokenRefused(t *testing.T) {
+	enc := base64.RawURLEncoding.EncodeToString
+	h := enc([]byte(testHeader))
+	p := enc([]byte(`{"iss":"https://api.pulumi.com/oidc","sub":"pulumi:deploy:org:acme:project:web:stack:dev"}`))
+	claims := func(s string) string { return h + "." + enc([]byte(s)) + "." + testSignature }
+	for _, tc := range []struct {
+		name, raw, want string
+	}{
+		{"empty", "", "is empty"},
+		{"white space", " \n\t ", "is empty"},
+		{"one part", h + p + testSignature, "found 1"},
+		{"two parts", h + "." + p, "found 2"},
+		{"four parts", h + "." + p + "." + testSignature + "." + testSignature, "found 4"},
+		{"JWE-like five parts", strings.Repeat(testSignature+".", 4) + testSignature, "found 5"},
+		{"an AWS access key", "AKIAIOSFODNN7EXAMPLEwJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY", "found 1"},
+		{"header not base64", "!!" + h + "!!." + p + "." + testSignature, "header is not base64url-encoded JSON"},
+		{"header not JSON", enc([]byte("this is not json at all")) + "." + p + "." + testSignature, "header is not base64url-encoded JSON"},
+		{"payload not base64", h + ".%%" + p + "%%." + testSignature, "payload is not base64url"},
+		{"payload standard base64 with +/", h + "." + base64.StdEncoding.EncodeToString([]byte(`{"sub":"ÿÿÿ???>>>"}`)) + "." + testSignature, "payload is not base64url"},
+		{"payload not JSON", claims("definitely-not-json-claims"), "claims do not decode"},
+		{"payload JSON array", claims(`["iss","sub"]`), "claims do not decode"},
+		{"iss a number", claims(`{"iss":12345,"sub":"secret-subject-value"}`), "claims do not decode"},
+		{"sub an object", claims(`{"sub":{"k":"v"}}`), "claims do not decode"},
+		{"aud a number", claims(`{"aud":42}`), "claims do not decode"},
+		{"aud array of numbers", claims(`{"aud":[1,2]}`), "claims do not decode"},
+		{"exp a word", claims(`{"exp":"tomorrow"}`), "claims do not decode"},
+		{"exp a bool", claims(`{"exp":true}`), "claims do not decode"},
+		{"exp out of range", claims(`{"exp":1e400}`), "claims do not decode"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tok, err := ParseToken(tc.raw, "environment variable PULUMI_OIDC_TOKEN")
+			if err == nil {
+				t.Fatalf("ParseToken = %+v, want an error", tok)
+			}
+			e := wantKind(t, err, KindToken)
+			msg := e.Error()
+			if !strings.Contains(msg, tc.want) {
+				t.Errorf("message %q does not contain %q", msg, tc.want)
+			}
+			if !strings.Contains(msg, "environment variable PULUMI_OIDC_TOKEN") {
+				t.Errorf("message %q does not say where the token came from", msg)
+			}
+			noLeak(t, "the message", msg, tc.raw, p, testSignature, "secret-subject-value", "tomorrow")
+			if e.Err != nil {
+				noLeak(t, "the wrapped error", e.Err.Error(), tc.raw, p, testSignature, "secret-subject-value", "tomorrow")
+			}
+		})
+	}
+}
+
+func TestCheckTime(t *testing.T) {
+	exp := time.Date(2030, 1, 2, 15, 4, 5, 0, time.UTC)
+	now := exp.Add(5 * time.Minute)
+	tok := func(c Claims) *Token { return &Token{Raw: "x.y.z", Origin: "file /tmp/t", Claims: c} }
+	for _, tc := range []struct {
+		name    string
+		claims  Claims
+		now     time.Time
+		wantErr []string
+	}{
+		{"valid", Claims{Expiry: NumericDate{exp}}, exp.Add(-time.Minute), nil},
+		{"no exp", Claims{}, now, nil},
+		{"no exp, far future", Claims{}, now.Add(100 * 365 * 24 * time.Hour), nil},
+		{"exactly at exp", Claims{Expiry: NumericDate{exp}}, exp, nil},
+		{"expired within skew", Claims{Expiry: NumericDate{exp}}, exp.Add(ClockSkew - time.Second), nil},
+		{"expired at the skew", Claims{Expiry: NumericDate{exp}}, exp.Add(ClockSkew), nil},
+		{"expired beyond skew", Claims{Expiry: NumericDate{exp}}, exp.Add(5 * time.Minute), []string{"expired at 2030-01-02T15:04:05Z", "5m0s ago", "file /tmp/t", "fresh token"}},
+		{"expired hours ago", Claims{Expiry: NumericDate{exp}}, exp.Add(3*time.Hour + 20*time.Minute + 17*time.Second), []string{"2030-01-02T15:04:05Z", "3h20m0s ago"}},
+		{"expired, exp in another zone", Claims{Expiry: NumericDate{exp.In(time.FixedZone("X", 3600))}}, exp.Add(time.Hour), []string{"2030-01-02T15:04:05Z", "1h0m0s ago"}},
+		{"nbf past", Claims{NotBefore: NumericDate{exp.Add(-time.Hour)}, Expiry: NumericDate{exp}}, exp.Add(-time.Minute), nil},
+		{"nbf within skew", Claims{NotBefore: NumericDate{exp.Add(ClockSkew - time.Second)}}, exp, nil},
+		{"nbf in future", Claims{NotBefore: NumericDate{exp.Add(10 * time.Minute)}}, exp, []string{"not valid until 2030-01-02T15:14:05Z", "10m0s from now", "clock"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tok(tc.claims).CheckTime(tc.now)
+			if tc.wantErr == nil {
+				if err != nil {
+					t.Fatalf("CheckTime: %v", err)
+				}
+				return
+			}
+			e := wantKind(t, err, KindToken)
+			for _, want := range tc.wantErr {
+				if !strings.Contains(e.Error(), want) {
+					t.Errorf("message %q does not contain %q", e.Error(), want)
+				}
+			}
+		})
+	}
+}
+
+func TestIdentity(t *testing.T) {
+	withClaims := &Token{Raw: makeJWT(t, pulumiClaims()), Claims: Claims{Issuer: "https://api.pulumi.com/oidc", Subject: "s", Audience: Audience{"acme", "b"}}}
+	iss, sub, aud, h := withClaims.Identity()
+	if iss != "https://api.pulumi.com/oidc" || sub != "s" || strings.Join(aud, ",") != "acme,b" || h != "" {
+		t.Errorf("Identity() = %q %q %q %q", iss, sub, aud, h)
+	}
+	// Any one of iss, sub, aud is enough to name the identity.
+	for _, c := range []Claims{{Issuer: "i"}, {Subject: "s"}, {Audience: Audience{"a"}}} {
+		if _, _, _, h := (&Token{Raw: "r1", Claims: c}).Identity(); h != "" {
+			t.Errorf("Identity() of %+v is a hash", c)
+		}
+	}
+
+	anon1 := &Token{Raw: makeJWT(t, `{"exp":1900000000}`)}
+	anon2 := &Token{Raw: makeJWT(t, `{"exp":1900000001}`)}
+	iss, sub, aud, h1 := anon1.Identity()
+	if iss != "" || sub != "" || aud != nil || len(h1) != 64 {
+		t.Errorf("Identity() of a token without iss/sub/aud = %q %q %q %q, want a sha256 hex hash", iss, sub, aud, h1)
+	}
+	_, _, _, h2 := anon2.Identity()
+	if h1 == h2 {
+		t.Errorf("two different anonymous tokens share the identity %s", h1)
+	}
+	if _, _, _, again := anon1.Identity(); again != h1 {
+		t.Errorf("Identity() is not deterministic")
+	}
+	noLeak(t, "the identity hash", h1, anon1.Raw)
+}
