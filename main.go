@@ -1,3 +1,11 @@
+// Command oidc-creds exchanges an OIDC token for temporary AWS credentials
+// and prints them for credential_process or for a shell.
 package main
 
-func main() {}
+import (
+	"os"
+
+	"github.com/oidc-creds/oidc-creds/cli"
+)
+
+func main() { os.Exit(cli.Run()) }

@@ -33,7 +33,11 @@ type Request struct {
 	// closed) during an injected delay, or "pending" while being answered.
 	Outcome     string `json:"outcome"`
 	AccessKeyID string `json:"accessKeyId,omitempty"` // of issued credentials when ok
-	Subject     string `json:"subject,omitempty"`     // sub of the token, when it could be parsed
+	// SecretAccessKey and SessionToken of issued credentials, so that tests
+	// can assert that no secret leaks.
+	SecretAccessKey string `json:"secretAccessKey,omitempty"`
+	SessionToken    string `json:"sessionToken,omitempty"`
+	Subject         string `json:"subject,omitempty"` // sub of the token, when it could be parsed
 }
 
 func (r *Request) clone() Request {
@@ -139,6 +143,9 @@ func (s *Server) handleSTS(w http.ResponseWriter, r *http.Request) {
 		Result:    *res,
 		RequestID: requestID,
 	})
+	s.mu.Lock()
+	rec.SecretAccessKey, rec.SessionToken = res.Credentials.SecretAccessKey, res.Credentials.SessionToken
+	s.mu.Unlock()
 	s.finish(rec, "ok", res.Credentials.AccessKeyID)
 }
 

@@ -1,0 +1,134 @@
+// Package cli holds oidc-creds' commands: each a kong struct with a Run
+// method. main.go only calls Main.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/alecthomas/kong"
+
+	"github.com/oidc-creds/oidc-creds/exchange"
+)
+
+// CLI is the command line.
+type CLI struct {
+	Verbose bool `short:"v" env:"OIDC_CREDS_VERBOSE" help:"Print diagnostics on stderr: where the token came from, its claims, the endpoint, the attempts, the cache. Never a secret."`
+
+	Process ProcessCmd `cmd:"" help:"Print credentials as credential_process JSON (for credential_process in ~/.aws/config)."`
+	Env     EnvCmd     `cmd:"" help:"Print credentials as shell statements for eval (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION)."`
+	Cache   CacheCmd   `cmd:"" help:"Show or clear the credential cache."`
+	Version VersionCmd `cmd:"" help:"Print the version."`
+}
+
+// IO is what commands print to and log with; kong binds it into Run.
+type IO struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Verbose        bool
+}
+
+// Logf prints a -v diagnostic line on stderr.
+func (o *IO) Logf(format string, args ...any) {
+	if o.Verbose {
+		fmt.Fprintf(o.Stderr, "oidc-creds: "+format+"\n", args...)
+	}
+}
+
+// Warnf prints a warning line on stderr.
+func (o *IO) Warnf(format string, args ...any) {
+	fmt.Fprintf(o.Stderr, "oidc-creds: warning: "+format+"\n", args...)
+}
+
+// Exit statuses besides those of exchange.Kind.
+const (
+	exitOK    = 0
+	exitUsage = int(exchange.KindInput)
+)
+
+// Main runs the command line args (without the program name) and returns
+// the exit status.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) {
+	var c CLI
+	exited := false
+	parser, err := kong.New(&c,
+		kong.Name("oidc-creds"),
+		kong.Description("Exchange an OIDC token (Pulumi, GitHub Actions, GitLab, Kubernetes…) for temporary AWS credentials with STS AssumeRoleWithWebIdentity.\n\nExit status: 0 success, 1 internal error, 2 bad input, 3 token problem, 4 STS refused, 5 STS unreachable."),
+		kong.UsageOnError(),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true, NoExpandSubcommands: true}),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(code int) { exited, status = true, code; panic(exitPanic{}) }),
+	)
+	if err != nil {
+		fmt.Fprintf(stderr, "oidc-creds: internal error: %v\n", err)
+		return int(exchange.KindInternal)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(exitPanic); !ok {
+				panic(r)
+			}
+		}
+	}()
+	dropEmptyEnv(parser.Model.Node)
+	ctx, err := parser.Parse(args)
+	if exited {
+		return status
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "oidc-creds: %v\n", err)
+		fmt.Fprintf(stderr, "run 'oidc-creds --help' or 'oidc-creds %s --help' for usage\n", firstWord(args))
+		return exitUsage
+	}
+	io := &IO{Stdin: stdin, Stdout: stdout, Stderr: stderr, Verbose: c.Verbose}
+	if err := ctx.Run(io); err != nil {
+		return report(stderr, err)
+	}
+	return exitOK
+}
+
+type exitPanic struct{}
+
+func firstWord(args []string) string {
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			return a
+		}
+	}
+	return "COMMAND"
+}
+
+// report prints err on stderr and returns its exit status.
+func report(stderr io.Writer, err error) int {
+	msg := err.Error()
+	fmt.Fprintf(stderr, "oidc-creds: %s\n", strings.ReplaceAll(msg, "\n", "\n  "))
+	var ec interface{ ExitCode() int }
+	if errors.As(err, &ec) {
+		return ec.ExitCode()
+	}
+	return int(exchange.KindInternal)
+}
+
+// Run is what cmd/main calls.
+func Run() int {
+	return Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+}
+
+// dropEmptyEnv unsets the flags' environment variables that are set but
+// empty: as in the AWS CLI and SDKs, an empty variable counts as unset, so
+// that OIDC_CREDS_ROLE_ARN= lets AWS_ROLE_ARN through.
+func dropEmptyEnv(n *kong.Node) {
+	for _, f := range n.Flags {
+		for _, name := range f.Tag.Envs {
+			if v, ok := os.LookupEnv(name); ok && v == "" {
+				os.Unsetenv(name)
+			}
+		}
+	}
+	for _, c := range n.Children {
+		dropEmptyEnv(c)
+	}
+}

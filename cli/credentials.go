@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/oidc-creds/oidc-creds/cache"
+	"github.com/oidc-creds/oidc-creds/exchange"
+)
+
+// credentials validates the inputs, then serves credentials from the cache
+// or exchanges the token for them.
+func (f *ExchangeFlags) credentials(o *IO) (exchange.Credentials, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), f.Timeout)
+	defer cancel()
+	r, err := f.request(o)
+	if err != nil {
+		return exchange.Credentials{}, err
+	}
+	var c exchange.Credentials
+	if f.NoCache {
+		o.Logf("cache off (--no-cache)")
+		c, err = f.exchange(ctx, o, r)
+	} else {
+		c, err = f.cached(ctx, o, r)
+	}
+	if err != nil {
+		return exchange.Credentials{}, err
+	}
+	if !c.Expiration.After(timeNow()) {
+		return exchange.Credentials{}, &exchange.Error{Kind: exchange.KindRefused,
+			Msg: fmt.Sprintf("STS issued credentials that expired at %s, before they could be used; check this machine's clock", c.Expiration.Format(time.RFC3339))}
+	}
+	return c, nil
+}
+
+func (f *ExchangeFlags) exchange(ctx context.Context, o *IO, r exchange.Request) (exchange.Credentials, error) {
+	x, err := exchange.NewExchanger(ctx, exchange.ClientOptions{Region: f.Region, EndpointURL: f.EndpointURL, Logf: o.Logf})
+	if err != nil {
+		return exchange.Credentials{}, err
+	}
+	return x.Exchange(ctx, r)
+}
+
+func (f *ExchangeFlags) cached(ctx context.Context, o *IO, r exchange.Request) (exchange.Credentials, error) {
+	dir := f.CacheDir
+	if dir == "" {
+		d, err := cache.DefaultDir()
+		if err != nil {
+			o.Warnf("credential cache not used: %v; set --cache-dir or OIDC_CREDS_CACHE_DIR", err)
+			return f.exchange(ctx, o, r)
+		}
+		dir = d
+	}
+	c, err := cache.Open(cache.Options{Dir: dir, Logf: o.Logf, Warnf: o.Warnf})
+	if err != nil {
+		o.Warnf("credential cache not used: %v", err)
+		return f.exchange(ctx, o, r)
+	}
+	key := f.keyParts(r).Key()
+	minValid := min(f.RefreshWindow, r.Duration/2)
+	iss, sub, aud, _ := r.Token.Identity()
+	e, status, err := c.GetOrFetch(ctx, key, minValid, func(ctx context.Context) (*cache.Entry, error) {
+		creds, err := f.exchange(ctx, o, r)
+		if err != nil {
+			return nil, err
+		}
+		return &cache.Entry{
+			Role:        r.RoleARN,
+			Session:     r.SessionName,
+			Identity:    fmt.Sprintf("iss=%s sub=%s aud=%s", iss, sub, exchange.Audience(aud).String()),
+			Credentials: creds,
+		}, nil
+	})
+	if err != nil {
+		return exchange.Credentials{}, err
+	}
+	o.Logf("cache %s: %s (%s left, refresh window %s)", status, c.Dir(), e.Credentials.Expiration.Sub(timeNow()).Round(time.Second), minValid)
+	return e.Credentials, nil
+}

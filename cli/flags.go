@@ -1,0 +1,76 @@
+package cli
+
+import (
+	"time"
+
+	"github.com/oidc-creds/oidc-creds/exchange"
+)
+
+// ExchangeFlags are the inputs of an exchange, shared by every command that
+// obtains credentials.
+type ExchangeFlags struct {
+	RoleARN     string   `name:"role-arn" env:"OIDC_CREDS_ROLE_ARN,AWS_ROLE_ARN" placeholder:"ARN" help:"IAM role to assume: arn:aws:iam::ACCOUNT:role/NAME (required)."`
+	SessionName string   `name:"session-name" env:"OIDC_CREDS_SESSION_NAME,AWS_ROLE_SESSION_NAME" placeholder:"NAME" help:"Role session name shown in CloudTrail: 2-64 of [A-Za-z0-9_+=,.@-]. Default: derived from the token (Pulumi: org, project, stack or environment)."`
+	PolicyARNs  []string `name:"policy-arn" env:"OIDC_CREDS_POLICY_ARNS" sep:"," placeholder:"ARN" help:"Managed session policy ARN; repeatable or comma-separated, at most 10."`
+	Policy      string   `name:"policy" env:"OIDC_CREDS_POLICY" placeholder:"JSON|@FILE" help:"Inline session policy: JSON text or @FILE, at most 2048 characters."`
+	Duration    string   `name:"duration" env:"OIDC_CREDS_DURATION" default:"1h" placeholder:"XhYmZs" help:"Session duration in the XhYmZs form (1h, 45m, 1h30m, 900s), 15m to 12h, at most the role's MaxSessionDuration; default ${default}."`
+
+	TokenFile string `name:"token-file" env:"OIDC_CREDS_TOKEN_FILE" placeholder:"PATH" help:"Read the OIDC token from this file ('-' for standard input). Default: $PULUMI_OIDC_TOKEN, then /mnt/pulumi/pulumi.oidc, then $AWS_WEB_IDENTITY_TOKEN_FILE."`
+	TokenEnv  string `name:"token-env" env:"OIDC_CREDS_TOKEN_ENV" placeholder:"NAME" help:"Read the OIDC token from the environment variable NAME."`
+
+	Region      string        `name:"region" env:"OIDC_CREDS_REGION" help:"STS region (default: the SDK's resolution: AWS_REGION, AWS_DEFAULT_REGION, the profile; else us-east-1)."`
+	EndpointURL string        `name:"endpoint-url" env:"OIDC_CREDS_ENDPOINT_URL" placeholder:"URL" help:"STS endpoint URL (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, else the regional STS endpoint)."`
+	Timeout     time.Duration `name:"timeout" env:"OIDC_CREDS_TIMEOUT" default:"30s" help:"Time limit for the whole run, retries and waiting for the cache lock included."`
+
+	NoCache       bool          `name:"no-cache" env:"OIDC_CREDS_NO_CACHE" help:"Neither read nor write the credential cache."`
+	CacheDir      string        `name:"cache-dir" env:"OIDC_CREDS_CACHE_DIR" placeholder:"DIR" help:"Credential cache directory (default: oidc-creds under the user cache directory, e.g. ~/.cache/oidc-creds)."`
+	RefreshWindow time.Duration `name:"refresh-window" env:"OIDC_CREDS_REFRESH_WINDOW" default:"15m" help:"Exchange again when cached credentials have less than this left (at most half the duration)."`
+}
+
+// request validates every input, then reads and checks the token, so that
+// nothing malformed reaches STS.
+func (f *ExchangeFlags) request(o *IO) (exchange.Request, error) {
+	var r exchange.Request
+	role, err := exchange.ParseRoleARN(f.RoleARN)
+	if err != nil {
+		return r, err
+	}
+	r.RoleARN = role.ARN
+	if r.Duration, err = exchange.ParseDuration(f.Duration); err != nil {
+		return r, err
+	}
+	if r.PolicyARNs, err = exchange.ValidatePolicyARNs(f.PolicyARNs); err != nil {
+		return r, err
+	}
+	if r.Policy, err = exchange.LoadPolicy(f.Policy); err != nil {
+		return r, err
+	}
+	if f.SessionName != "" {
+		if err := exchange.ValidateSessionName(f.SessionName); err != nil {
+			return r, err
+		}
+	}
+	if f.Timeout <= 0 {
+		return r, &exchange.Error{Kind: exchange.KindInput, Msg: "--timeout must be positive, e.g. 30s"}
+	}
+	if f.RefreshWindow < 0 {
+		return r, &exchange.Error{Kind: exchange.KindInput, Msg: "--refresh-window must not be negative, e.g. 15m"}
+	}
+	src := exchange.Source{File: f.TokenFile, Env: f.TokenEnv, Stdin: o.Stdin}
+	if r.Token, err = src.Load(); err != nil {
+		return r, err
+	}
+	o.Logf("token from %s: %s", r.Token.Origin, r.Token.Describe())
+	if err := r.Token.CheckTime(timeNow()); err != nil {
+		return r, err
+	}
+	r.SessionName = f.SessionName
+	if r.SessionName == "" {
+		r.SessionName = exchange.SessionNameFor(r.Token.Claims)
+		o.Logf("session name %s (derived from the token)", r.SessionName)
+	}
+	return r, nil
+}
+
+// timeNow is the clock; tests replace it.
+var timeNow = time.Now

@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/oidc-creds/oidc-creds/cache"
+	"github.com/oidc-creds/oidc-creds/exchange"
+)
+
+// sdkEnvironment lists the variables through which the AWS SDK could send
+// the call elsewhere; they are part of the cache key, so that the hit path
+// never has to load the SDK's configuration.
+var sdkEnvironment = []string{
+	"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
+	"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+	"AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT", "AWS_CONFIG_FILE",
+}
+
+// keyParts is everything that changes the credentials. Region and endpoint
+// are what was asked for (flags, and the SDK's inputs: its environment
+// variables and the contents of its config file), not what the SDK would
+// resolve: the same inputs always resolve the same way.
+func (f *ExchangeFlags) keyParts(r exchange.Request) cache.KeyParts {
+	iss, sub, aud, tokenHash := r.Token.Identity()
+	return cache.KeyParts{
+		RoleARN:     r.RoleARN,
+		SessionName: r.SessionName,
+		PolicyARNs:  r.PolicyARNs,
+		Policy:      r.Policy,
+		Duration:    r.Duration,
+		Region:      f.Region,
+		Endpoint:    f.EndpointURL,
+		Environment: environmentFingerprint(),
+		Issuer:      iss,
+		Subject:     sub,
+		Audience:    aud,
+		TokenHash:   tokenHash,
+	}
+}
+
+func environmentFingerprint() string {
+	var b strings.Builder
+	for _, name := range sdkEnvironment {
+		if v, ok := os.LookupEnv(name); ok {
+			b.WriteString(name + "=" + v + "\x00")
+		}
+	}
+	b.WriteString("config=" + configFileHash())
+	return b.String()
+}
+
+// configFileHash hashes the AWS config file (a profile may set region or
+// endpoint_url); "" when there is none.
+func configFileHash() string {
+	path := os.Getenv("AWS_CONFIG_FILE")
+	if path == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		path = filepath.Join(home, ".aws", "config")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}

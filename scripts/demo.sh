@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The main job on a fresh machine: build oidc-creds, start a local OIDC
+# issuer and STS emulator on 127.0.0.1, mint a Pulumi-style token, and
+# exchange it with `process` and `env`, then resolve a credential_process
+# profile through the AWS SDK for Go. Nothing leaves this machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d "${TMPDIR:-/tmp}/oidc-creds-demo.XXXXXX")
+pid=
+cleanup() {
+	if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "build"
+go build -o "$work/bin/oidc-creds" .
+go build -o "$work/bin/teststs" ./internal/cmd/teststs
+go build -o "$work/bin/sdkresolve" ./internal/cmd/sdkresolve
+export PATH="$work/bin:$PATH"
+oidc-creds version
+
+step "start the test OIDC issuer and STS on 127.0.0.1"
+teststs serve --addr 127.0.0.1:0 --audience acme \
+	--role 'arn:aws:iam::123456789012:role/deploy=pulumi:deploy:org:acme:project:web:*' \
+	--state-file "$work/sts.json" >"$work/sts.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do [ -s "$work/sts.json" ] && break; sleep 0.1; done
+url=$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$work/sts.json")
+echo "STS at $url, issuer $url/oidc"
+
+step "mint a Pulumi Deployments token (sub pulumi:deploy:org:acme:project:web:stack:dev:operation:update:scope:write)"
+teststs mint --url "$url" --sub 'pulumi:deploy:org:acme:project:web:stack:dev:operation:update:scope:write' --aud acme >"$work/pulumi.oidc"
+echo "token written to $work/pulumi.oidc (not shown)"
+
+export OIDC_CREDS_CACHE_DIR="$work/cache"
+export AWS_ENDPOINT_URL_STS="$url"
+role=arn:aws:iam::123456789012:role/deploy
+
+step "oidc-creds process (credential_process JSON; secrets elided here)"
+oidc-creds process -v --role-arn "$role" --token-file "$work/pulumi.oidc" |
+	sed -E 's/("SecretAccessKey":")[^"]*/\1…/; s/("SessionToken":")[^"]{12}[^"]*/\1…/'
+
+step "oidc-creds env, evaluated in this shell (served from the cache)"
+eval "$(oidc-creds env -v --role-arn "$role" --token-file "$work/pulumi.oidc" --duration 1h)"
+echo "AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID AWS_CREDENTIAL_EXPIRATION=$AWS_CREDENTIAL_EXPIRATION"
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION
+
+step "a credential_process profile, resolved by aws-sdk-go-v2"
+export AWS_CONFIG_FILE="$work/aws-config"
+cat >"$AWS_CONFIG_FILE" <<CONFIG
+[profile deploy]
+credential_process = $work/bin/oidc-creds process --role-arn $role --token-file $work/pulumi.oidc
+CONFIG
+cat "$AWS_CONFIG_FILE"
+sdkresolve --profile deploy
+
+step "a token the role does not trust: the explanation"
+teststs mint --url "$url" --sub 'pulumi:deploy:org:acme:project:api:stack:prod:operation:update:scope:write' --aud acme >"$work/other.oidc"
+oidc-creds process --role-arn "$role" --token-file "$work/other.oidc" || echo "(exit status $?)"
+
+step "the cache"
+oidc-creds cache list
+echo "STS calls made: $(teststs calls --url "$url")"
+echo
+echo "demo finished"

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The test command: static checks for Linux, macOS and Windows, the race-
+# enabled Go tests (unit and end-to-end testscript), then the end-to-end
+# run against MinIO and real AWS clients (scripts/e2e.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
+
+# Shells the quoting round trips run in, and the AWS CLI for e2e.sh: install
+# what is missing when this machine can (root with apt-get, as in CI).
+need=()
+for p in zsh ksh fish; do command -v "$p" >/dev/null || need+=("$p"); done
+[ -x /usr/bin/aws ] || need+=(awscli)
+if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+	echo "installing ${need[*]}"
+	(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null) ||
+		echo "warning: could not install ${need[*]}; the checks that need them are skipped"
+fi
+
+echo "== gofmt, go vet (linux, darwin, windows), go mod tidy"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted"; exit 1; fi
+go vet ./...
+GOOS=darwin go vet ./...
+GOOS=windows go vet ./...
+go mod tidy -diff
+
+echo "== go test -race ./..."
+go test -race -count=1 ./...
+
+echo "== scripts/e2e.sh (MinIO and real AWS clients)"
+scripts/e2e.sh
