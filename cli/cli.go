@@ -14,14 +14,38 @@ import (
 	"github.com/oidc-creds/oidc-creds/exchange"
 )
 
-// CLI is the command line.
+// CLI holds the global flags; the commands are in commands.
 type CLI struct {
 	Verbose bool `short:"v" env:"OIDC_CREDS_VERBOSE" help:"Print diagnostics on stderr: where the token came from, its claims, the endpoint, the attempts, the cache. Never a secret."`
+}
 
-	Process ProcessCmd `cmd:"" help:"Print credentials as credential_process JSON (for credential_process in ~/.aws/config)."`
-	Env     EnvCmd     `cmd:"" help:"Print credentials as shell statements for eval (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION)."`
-	Cache   CacheCmd   `cmd:"" help:"Show or clear the credential cache."`
-	Version VersionCmd `cmd:"" help:"Print the version."`
+// command is one top-level command: a kong struct with a Run method.
+type command struct {
+	name, help string
+	new        func() any
+}
+
+// commands lists the top-level commands, in the order help shows them.
+var commands = []command{
+	{"process", "Print credentials as credential_process JSON (for credential_process in ~/.aws/config).", func() any { return &ProcessCmd{} }},
+	{"env", "Print credentials as shell statements for eval (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION).", func() any { return &EnvCmd{} }},
+	{"cache", "Show or clear the credential cache.", func() any { return &CacheCmd{} }},
+	{"version", "Print the version.", func() any { return &VersionCmd{} }},
+}
+
+// commandOptions registers the command that args name or, when they name
+// none, all of them. Building kong's model costs more than a whole cache
+// hit, so a run builds only the command it runs.
+func commandOptions(args []string) []kong.Option {
+	name := firstWord(args)
+	var opts []kong.Option
+	for _, c := range commands {
+		if c.name == name {
+			return []kong.Option{kong.DynamicCommand(c.name, c.help, "", c.new())}
+		}
+		opts = append(opts, kong.DynamicCommand(c.name, c.help, "", c.new()))
+	}
+	return opts
 }
 
 // IO is what commands print to and log with; kong binds it into Run.
@@ -54,14 +78,14 @@ const (
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) {
 	var c CLI
 	exited := false
-	parser, err := kong.New(&c,
+	parser, err := kong.New(&c, append(commandOptions(args),
 		kong.Name("oidc-creds"),
 		kong.Description("Exchange an OIDC token (Pulumi, GitHub Actions, GitLab, Kubernetes…) for temporary AWS credentials with STS AssumeRoleWithWebIdentity.\n\nExit status: 0 success, 1 internal error, 2 bad input, 3 token problem, 4 STS refused, 5 STS unreachable."),
 		kong.UsageOnError(),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true, NoExpandSubcommands: true}),
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { exited, status = true, code; panic(exitPanic{}) }),
-	)
+	)...)
 	if err != nil {
 		fmt.Fprintf(stderr, "oidc-creds: internal error: %v\n", err)
 		return int(exchange.KindInternal)

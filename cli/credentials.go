@@ -61,7 +61,7 @@ func (f *ExchangeFlags) cached(ctx context.Context, o *IO, r exchange.Request) (
 	key := f.keyParts(r).Key()
 	minValid := min(f.RefreshWindow, r.Duration/2)
 	iss, sub, aud, _ := r.Token.Identity()
-	e, status, err := c.GetOrFetch(ctx, key, minValid, func(ctx context.Context) (*cache.Entry, error) {
+	e, _, err := c.GetOrFetch(ctx, key, minValid, func(ctx context.Context) (*cache.Entry, error) {
 		creds, err := f.exchange(ctx, o, r)
 		if err != nil {
 			return nil, err
@@ -76,6 +76,5 @@ func (f *ExchangeFlags) cached(ctx context.Context, o *IO, r exchange.Request) (
 	if err != nil {
 		return exchange.Credentials{}, err
 	}
-	o.Logf("cache %s: %s (%s left, refresh window %s)", status, c.Dir(), e.Credentials.Expiration.Sub(timeNow()).Round(time.Second), minValid)
 	return e.Credentials, nil
 }

@@ -1,10 +1,6 @@
 package exchange
 
-import (
-	"regexp"
-	"strconv"
-	"time"
-)
+import "time"
 
 // Session durations STS accepts.
 const (
@@ -13,24 +9,49 @@ const (
 	DefaultDuration = time.Hour
 )
 
-var durationForm = regexp.MustCompile(`^(?:(\d{1,5})h)?(?:(\d{1,5})m)?(?:(\d{1,6})s)?$`)
-
 // ParseDuration reads the XhYmZs form of the Pulumi console — 1h, 45m,
 // 1h30m, 2h0m0s, 900s — in whole seconds from 15m to 12h.
 func ParseDuration(s string) (time.Duration, error) {
-	m := durationForm.FindStringSubmatch(s)
-	if s == "" || m == nil {
+	d, ok := parseHMS(s)
+	if !ok {
 		return 0, inputError("duration %q is not in the XhYmZs form; write whole hours, minutes and seconds such as 1h, 45m, 1h30m or 900s, from 15m to 12h", clip(s))
-	}
-	var d time.Duration
-	for i, unit := range []time.Duration{time.Hour, time.Minute, time.Second} {
-		if m[i+1] != "" {
-			n, _ := strconv.Atoi(m[i+1]) // at most 6 digits: cannot fail or overflow
-			d += time.Duration(n) * unit
-		}
 	}
 	if d < MinDuration || d > MaxDuration {
 		return 0, inputError("duration %s (%s) is outside what STS accepts: from 15m to 12h (and at most the role's MaxSessionDuration)", s, d)
 	}
 	return d, nil
+}
+
+// parseHMS reads [Nh][Nm][Ns], units in that order, each at most once,
+// numbers of 1 to 6 digits, at least one unit.
+func parseHMS(s string) (time.Duration, bool) {
+	units := []struct {
+		suffix byte
+		unit   time.Duration
+	}{{'h', time.Hour}, {'m', time.Minute}, {'s', time.Second}}
+	var d time.Duration
+	next := 0 // the first unit still allowed
+	for s != "" {
+		i := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == 0 || i > 6 || i == len(s) {
+			return 0, false
+		}
+		n := 0
+		for _, c := range s[:i] {
+			n = n*10 + int(c-'0')
+		}
+		for next < len(units) && units[next].suffix != s[i] {
+			next++
+		}
+		if next == len(units) {
+			return 0, false
+		}
+		d += time.Duration(n) * units[next].unit
+		next++
+		s = s[i+1:]
+	}
+	return d, next > 0
 }

@@ -3,21 +3,15 @@ package exchange
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"regexp"
 	"strings"
 )
 
 // DefaultSessionName is used when the token offers nothing usable.
 const DefaultSessionName = "oidc-creds"
 
-var (
-	sessionNameForm = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
-	notSessionChars = regexp.MustCompile(`[^\w+=,.@-]+`)
-)
-
 // ValidateSessionName checks STS's rule: 2–64 characters of [\w+=,.@-].
 func ValidateSessionName(s string) error {
-	if !sessionNameForm.MatchString(s) {
+	if len(s) < 2 || len(s) > 64 || !allSessionChars(s) {
 		return inputError("session name %q is not valid for STS; use 2 to 64 characters of letters, digits and + = , . @ _ -", clip(s))
 	}
 	return nil
@@ -33,7 +27,7 @@ func SessionNameFor(c Claims) string {
 	if name == "" {
 		name = c.Subject
 	}
-	name = strings.Trim(notSessionChars.ReplaceAllString(name, "-"), "-")
+	name = strings.Trim(sessionSafe(name), "-")
 	if len(name) > 64 {
 		h := sha256.Sum256([]byte(name))
 		name = strings.TrimRight(name[:55], "-") + "-" + hex.EncodeToString(h[:4])
@@ -72,4 +66,21 @@ func pulumiSessionName(sub string) string {
 		}
 	}
 	return strings.Join(kept, "-")
+}
+
+// sessionSafe replaces each run of characters STS does not allow in a
+// session name with one "-".
+func sessionSafe(s string) string {
+	var b strings.Builder
+	run := false
+	for i := 0; i < len(s); i++ {
+		if isSessionChar(s[i]) {
+			b.WriteByte(s[i])
+			run = false
+		} else if !run {
+			b.WriteByte('-')
+			run = true
+		}
+	}
+	return b.String()
 }
