@@ -1,0 +1,153 @@
+package cache
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/oidc-creds/oidc-creds/exchange"
+)
+
+// secretMarker starts every secret the tests make up, so recorder can check
+// that no log or warning ever carries one.
+const secretMarker = "SECRET"
+
+// recorder collects Logf and Warnf calls.
+type recorder struct {
+	mu    sync.Mutex
+	logs  []string
+	warns []string
+	// onLog, if set, is called with each log line.
+	onLog func(string)
+}
+
+func (r *recorder) logf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	r.mu.Lock()
+	r.logs = append(r.logs, msg)
+	f := r.onLog
+	r.mu.Unlock()
+	if f != nil {
+		f(msg)
+	}
+}
+
+func (r *recorder) warnf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.warns = append(r.warns, fmt.Sprintf(format, args...))
+}
+
+func (r *recorder) warnings() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.warns...)
+}
+
+func (r *recorder) checkNoSecrets(t *testing.T) {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, m := range append(append([]string(nil), r.logs...), r.warns...) {
+		if strings.Contains(m, secretMarker) {
+			t.Errorf("a message carries a secret: %q", m)
+		}
+	}
+}
+
+// newCache opens a cache in a fresh directory and checks, at the end of the
+// test, that nothing it logged or warned carries a secret.
+func newCache(t *testing.T) (*Cache, *recorder) {
+	t.Helper()
+	return openCache(t, filepath.Join(t.TempDir(), "oidc-creds"))
+}
+
+func openCache(t *testing.T, dir string) (*Cache, *recorder) {
+	t.Helper()
+	r := &recorder{}
+	c, err := Open(Options{Dir: dir, Logf: r.logf, Warnf: r.warnf, PollInterval: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.checkNoSecrets(t) })
+	return c, r
+}
+
+// setClock makes timeNow return *now until the test ends.
+func setClock(t *testing.T, now *time.Time) {
+	t.Helper()
+	old := timeNow
+	timeNow = func() time.Time { return *now }
+	t.Cleanup(func() { timeNow = old })
+}
+
+func testEntry(id string, exp time.Time) *Entry {
+	return &Entry{
+		Role:     "arn:aws:iam::123456789012:role/test",
+		Session:  "session",
+		Identity: "iss=https://issuer.example sub=test aud=acme",
+		Credentials: exchange.Credentials{
+			AccessKeyID:     "ASIA" + id,
+			SecretAccessKey: secretMarker + "-key-" + id,
+			SessionToken:    secretMarker + "-token-" + id,
+			Expiration:      exp,
+			AccountID:       "123456789012",
+		},
+	}
+}
+
+// fetcher counts calls and returns testEntry(id, exp).
+type fetcher struct {
+	calls atomic.Int32
+	id    string
+	exp   time.Time
+}
+
+func (f *fetcher) fetch(context.Context) (*Entry, error) {
+	f.calls.Add(1)
+	return testEntry(f.id, f.exp), nil
+}
+
+var testKey = KeyParts{RoleARN: "arn:aws:iam::123456789012:role/test", Issuer: "https://issuer.example", Subject: "test"}.Key()
+
+func writeRaw(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readEntryFile decodes the entry file at path, failing the test if it is
+// not a valid regular file entry.
+func readEntryFile(t *testing.T, path string) *Entry {
+	t.Helper()
+	fi, err := os.Lstat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fi.Mode().IsRegular() {
+		t.Fatalf("%s: mode %v, want a regular file", path, fi.Mode())
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := decodeEntry(data)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return e
+}
+
+func ctxT(t *testing.T) context.Context {
+	// A safety net against a hung test, not a timing assertion.
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
