@@ -2,7 +2,6 @@ package exchange
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -133,23 +132,13 @@ func Provider(issuer string) string {
 // TrustCondition is the IAM Condition block that accepts exactly the token
 // with these claims.
 func TrustCondition(c Claims) string {
-	p := Provider(c.Issuer)
-	var aud any = c.Audience.String()
+	aud := []string{c.Audience.String()}
 	if len(c.Audience) > 1 {
-		aud = []string(c.Audience)
+		aud = c.Audience
 	}
-	cond := map[string]any{
-		"Condition": map[string]any{
-			"StringEquals": map[string]any{p + ":aud": aud},
-			"StringLike":   map[string]any{p + ":sub": c.Subject},
-		},
-	}
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false) // keep ESC's literal <yaml> subject readable
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(cond) // maps of strings always encode
-	s := strings.TrimSuffix(b.String(), "\n")
+	// The same shape as TrustSpec.Policy's Condition (trustpolicy.go).
+	cond := map[string]any{"Condition": condition(Provider(c.Issuer), aud, []string{c.Subject})}
+	s := strings.TrimSuffix(encodeJSON(cond), "\n")
 	return strings.TrimSuffix(strings.TrimPrefix(s, "{\n"), "\n}")
 }
 
