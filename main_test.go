@@ -46,6 +46,7 @@ func TestScripts(t *testing.T) {
 			"evalsh":     cmdEvalSh,
 			"status":     cmdStatus,
 			"stsissued":  cmdSTSIssued,
+			"tlsissuer":  cmdTLSIssuer,
 		},
 	})
 }
@@ -215,9 +216,14 @@ func cmdSTSLast(ts *testscript.TestScript, neg bool, args []string) {
 
 // nosecrets asserts that stderr of the last command holds no token, no
 // token signature and no secret access key or session token that any
-// command printed so far on stdout.
+// command printed so far on stdout. "nosecrets stdout" checks stdout instead
+// (for commands that must never print a secret there either).
 func cmdNoSecrets(ts *testscript.TestScript, neg bool, args []string) {
-	stderr := ts.ReadFile("stderr")
+	name := "stderr"
+	if len(args) == 1 {
+		name = args[0]
+	}
+	stderr := ts.ReadFile(name)
 	serversMu.Lock()
 	toks := append([]string(nil), minted[ts.Getenv("WORK")]...)
 	serversMu.Unlock()

@@ -1,0 +1,208 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/oidc-creds/oidc-creds/awsconfig"
+	"github.com/oidc-creds/oidc-creds/exchange"
+)
+
+// ConfigureProfileCmd writes a credential_process profile.
+type ConfigureProfileCmd struct {
+	Profile    string `name:"profile" required:"" placeholder:"NAME" help:"AWS profile to add or update (default = [default])."`
+	DryRun     bool   `name:"dry-run" help:"Print the resulting config file instead of writing it."`
+	Executable string `name:"executable" placeholder:"PATH" help:"Program credential_process runs (default: the absolute path of this oidc-creds)."`
+	ExchangeFlags
+}
+
+// Run validates the exchange flags, then sets credential_process in the
+// profile, touching nothing else in the file.
+func (c *ConfigureProfileCmd) Run(o *IO) error {
+	if !awsconfig.ValidProfileName(c.Profile) {
+		return usageError("profile name %q is not usable: use letters, digits and - _ . / without spaces, brackets, quotes, # ; or =", c.Profile)
+	}
+	args, err := c.processArgs()
+	if err != nil {
+		return err
+	}
+	exe := c.Executable
+	if exe == "" {
+		if exe, err = selfPath(); err != nil {
+			return &exchange.Error{Kind: exchange.KindInternal, Err: err, Msg: fmt.Sprintf("cannot find the path of this program: %v; pass --executable PATH", err)}
+		}
+	} else if exe, err = filepath.Abs(exe); err != nil {
+		return usageError("--executable %s: %v", c.Executable, err)
+	}
+	value, err := awsconfig.CommandLine(append([]string{exe}, args...), runtime.GOOS)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	path, err := awsconfig.Path()
+	if err != nil {
+		return usageError("%v", err)
+	}
+	old, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return usageError("cannot read the AWS config file %s: %v", path, err)
+	}
+	updated, changed := awsconfig.Set(old, c.Profile, "credential_process", value)
+	c.warnOverrides(o, updated)
+	if c.DryRun {
+		o.Logf("dry run: %s not written", path)
+		_, err := o.Stdout.Write(updated)
+		return err
+	}
+	header := awsconfig.SectionHeader(c.Profile)
+	if !changed {
+		fmt.Fprintf(o.Stdout, "%s in %s is up to date\n", header, path)
+		return nil
+	}
+	if err := awsconfig.WriteFile(path, updated); err != nil {
+		return &exchange.Error{Kind: exchange.KindInput, Err: err, Msg: fmt.Sprintf("cannot write the AWS config file %s: %v", path, err)}
+	}
+	verb := "updated"
+	if _, had := awsconfig.Get(old, c.Profile, "credential_process"); !had {
+		verb = "added credential_process to"
+	}
+	fmt.Fprintf(o.Stdout, "%s %s in %s\n", verb, header, path)
+	return nil
+}
+
+// processArgs are the arguments of "process" that reproduce the flags set
+// now: defaults are left out (they apply anyway), relative paths made
+// absolute (credential_process runs in another directory). Inputs are
+// checked as process would check them; the token is not read.
+func (c *ConfigureProfileCmd) processArgs() ([]string, error) {
+	f := c.ExchangeFlags
+	role, err := exchange.ParseRoleARN(f.RoleARN)
+	if err != nil {
+		return nil, err
+	}
+	args := []string{"process", "--role-arn", role.ARN}
+	if f.SessionName != "" {
+		if err := exchange.ValidateSessionName(f.SessionName); err != nil {
+			return nil, err
+		}
+		args = append(args, "--session-name", f.SessionName)
+	}
+	arns, err := exchange.ValidatePolicyARNs(f.PolicyARNs)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range arns {
+		args = append(args, "--policy-arn", a)
+	}
+	if f.Policy != "" {
+		if _, err := exchange.LoadPolicy(f.Policy); err != nil {
+			return nil, err
+		}
+		p := f.Policy
+		if file, ok := strings.CutPrefix(p, "@"); ok {
+			abs, err := filepath.Abs(file)
+			if err != nil {
+				return nil, usageError("--policy %s: %v", p, err)
+			}
+			p = "@" + abs
+		}
+		args = append(args, "--policy", p)
+	}
+	d, err := exchange.ParseDuration(f.Duration)
+	if err != nil {
+		return nil, err
+	}
+	if d != exchange.DefaultDuration {
+		args = append(args, "--duration", f.Duration)
+	}
+	switch {
+	case f.TokenFile == "-":
+		return nil, usageError("--token-file - (standard input) cannot work in credential_process: the AWS tools give it no token there; name a file or a variable")
+	case f.TokenFile != "" && f.TokenEnv != "":
+		return nil, usageError("--token-file and --token-env both name a token; give one of them")
+	case f.TokenFile != "":
+		abs, err := filepath.Abs(f.TokenFile)
+		if err != nil {
+			return nil, usageError("--token-file %s: %v", f.TokenFile, err)
+		}
+		args = append(args, "--token-file", abs)
+	case f.TokenEnv != "":
+		args = append(args, "--token-env", f.TokenEnv)
+	}
+	if f.Region != "" {
+		args = append(args, "--region", f.Region)
+	}
+	if f.EndpointURL != "" {
+		args = append(args, "--endpoint-url", f.EndpointURL)
+	}
+	if f.Timeout <= 0 {
+		return nil, usageError("--timeout must be positive, e.g. 30s")
+	}
+	if f.Timeout != defaultTimeout {
+		args = append(args, "--timeout", f.Timeout.String())
+	}
+	if f.NoCache {
+		args = append(args, "--no-cache")
+	}
+	if f.CacheDir != "" {
+		abs, err := filepath.Abs(f.CacheDir)
+		if err != nil {
+			return nil, usageError("--cache-dir %s: %v", f.CacheDir, err)
+		}
+		args = append(args, "--cache-dir", abs)
+	}
+	if f.RefreshWindow < 0 {
+		return nil, usageError("--refresh-window must not be negative, e.g. 15m")
+	}
+	if f.RefreshWindow != defaultRefreshWindow {
+		args = append(args, "--refresh-window", f.RefreshWindow.String())
+	}
+	return args, nil
+}
+
+// The defaults of ExchangeFlags' --timeout and --refresh-window.
+const (
+	defaultTimeout       = 30 * time.Second
+	defaultRefreshWindow = 15 * time.Minute
+)
+
+// warnOverrides warns about settings the SDKs use before credential_process.
+func (c *ConfigureProfileCmd) warnOverrides(o *IO, config []byte) {
+	for _, k := range awsconfig.Keys(config, c.Profile, false) {
+		for _, ov := range awsconfig.Overriding {
+			if k == ov {
+				o.Warnf("%s also sets %s, which the AWS SDKs use instead of credential_process; remove it", awsconfig.SectionHeader(c.Profile), k)
+			}
+		}
+	}
+	if p, err := awsconfig.CredentialsPath(); err == nil {
+		if b, err := os.ReadFile(p); err == nil {
+			for _, k := range awsconfig.Keys(b, c.Profile, true) {
+				if k == "aws_access_key_id" {
+					o.Warnf("the credentials file %s has keys for profile %s, which the AWS SDKs use instead of credential_process; remove them", p, c.Profile)
+					break
+				}
+			}
+		}
+	}
+}
+
+// selfPath is the absolute path this program was started by, symlinks
+// kept (a package manager's stable link survives upgrades): argv[0] made
+// absolute, or found on PATH; else the executable's resolved path.
+func selfPath() (string, error) {
+	arg0 := os.Args[0]
+	if strings.ContainsAny(arg0, `/\`) {
+		return filepath.Abs(arg0)
+	}
+	if p, err := exec.LookPath(arg0); err == nil {
+		return filepath.Abs(p)
+	}
+	return os.Executable()
+}

@@ -1,0 +1,207 @@
+// Package setup holds the logic of oidc-creds' set-up commands that is not
+// about the exchange itself: the thumbprint IAM asks for when an OIDC
+// identity provider is created.
+package setup
+
+import (
+	"context"
+	"crypto/sha1"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/oidc-creds/oidc-creds/exchange"
+)
+
+// ThumbprintOptions configure Thumbprint.
+type ThumbprintOptions struct {
+	// RootCAs verify the servers' certificates; nil = the system's.
+	RootCAs *x509.CertPool
+	// Logf receives -v diagnostics; nil = silent.
+	Logf func(format string, args ...any)
+}
+
+// ThumbprintResult is the thumbprint and where it came from.
+type ThumbprintResult struct {
+	Thumbprint  string              // SHA-1 of Certificate, 40 lowercase hex digits
+	Certificate *x509.Certificate   // the last certificate the JWKS host sent
+	Chain       []*x509.Certificate // the whole chain as sent, leaf first
+	Discovery   string              // the discovery document's URL
+	JWKSURI     string              // its jwks_uri
+	JWKSStatus  int                 // the HTTP status of jwks_uri
+}
+
+// Thumbprint computes the value IAM's CreateOpenIDConnectProvider asks for:
+// it reads the issuer's discovery document, connects with TLS to the host
+// of its jwks_uri, and takes the SHA-1 of the last certificate of the chain
+// that server sends (the top intermediate CA). The servers' certificates
+// are verified against RootCAs, so that what is printed is what the real
+// host serves. Proxies are used as net/http does (HTTPS_PROXY, NO_PROXY).
+func Thumbprint(ctx context.Context, issuer string, o ThumbprintOptions) (*ThumbprintResult, error) {
+	logf := o.Logf
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	iss, err := IssuerURL(issuer)
+	if err != nil {
+		return nil, err
+	}
+	res := &ThumbprintResult{Discovery: strings.TrimRight(iss.String(), "/") + "/.well-known/openid-configuration"}
+	logf("reading the discovery document %s", res.Discovery)
+	body, resp, err := get(ctx, res.Discovery, o.RootCAs, 1<<20)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode/100 != 2 {
+		return nil, remoteError(nil, "%s answered HTTP %d; check the issuer URL (it is the token's iss, e.g. %s)", res.Discovery, resp.StatusCode, exchange.PulumiIssuer)
+	}
+	var doc struct {
+		Issuer  string `json:"issuer"`
+		JWKSURI string `json:"jwks_uri"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil || doc.JWKSURI == "" {
+		return nil, remoteError(nil, "%s is not an OpenID Connect discovery document with a jwks_uri; check the issuer URL (it is the token's iss)", res.Discovery)
+	}
+	if doc.Issuer != "" && strings.TrimRight(doc.Issuer, "/") != strings.TrimRight(iss.String(), "/") {
+		logf("warning: the discovery document names issuer %s, not %s; tokens' iss must match the provider URL", doc.Issuer, iss)
+	}
+	res.JWKSURI = doc.JWKSURI
+	ju, err := url.Parse(doc.JWKSURI)
+	if err != nil || ju.Scheme != "https" || ju.Host == "" {
+		return nil, remoteError(nil, "the jwks_uri %q of %s is not an https URL; IAM takes the thumbprint of an https server", doc.JWKSURI, res.Discovery)
+	}
+	logf("connecting to %s, the host of jwks_uri %s", ju.Host, doc.JWKSURI)
+	_, resp, err = get(ctx, doc.JWKSURI, o.RootCAs, 1<<20)
+	if err != nil {
+		return nil, err
+	}
+	res.JWKSStatus = resp.StatusCode
+	if resp.TLS == nil || len(resp.TLS.PeerCertificates) == 0 {
+		return nil, remoteError(nil, "%s sent no certificate", ju.Host)
+	}
+	res.Chain = resp.TLS.PeerCertificates
+	for i, c := range res.Chain {
+		logf("certificate %d of %d: subject %q, issuer %q, SHA-1 %s", i+1, len(res.Chain), c.Subject.String(), c.Issuer.String(), sha1Hex(c.Raw))
+	}
+	res.Certificate = res.Chain[len(res.Chain)-1]
+	res.Thumbprint = sha1Hex(res.Certificate.Raw)
+	return res, nil
+}
+
+// IssuerURL reads an issuer URL as IAM takes it: https, a host, an optional
+// path; "api.pulumi.com/oidc" is taken as https://api.pulumi.com/oidc.
+func IssuerURL(s string) (*url.URL, error) {
+	s = strings.TrimSpace(s)
+	if s != "" && !strings.Contains(s, "://") {
+		s = "https://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, &exchange.Error{Kind: exchange.KindInput, Msg: fmt.Sprintf("issuer %q is not a URL such as %s", s, exchange.PulumiIssuer)}
+	}
+	if u.Scheme != "https" {
+		return nil, &exchange.Error{Kind: exchange.KindInput, Msg: fmt.Sprintf("issuer %s is not https; IAM identity providers and thumbprints are for https issuers", u)}
+	}
+	return u, nil
+}
+
+func sha1Hex(b []byte) string {
+	sum := sha1.Sum(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// get fetches u over a fresh connection (so that its TLS state is this
+// request's), verifying certificates against roots.
+func get(ctx context.Context, u string, roots *x509.CertPool, limit int64) ([]byte, *http.Response, error) {
+	tr := &http.Transport{
+		Proxy:             http.ProxyFromEnvironment,
+		TLSClientConfig:   &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
+		DisableKeepAlives: true,
+		ForceAttemptHTTP2: true,
+	}
+	defer tr.CloseIdleConnections()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, nil, &exchange.Error{Kind: exchange.KindInput, Err: err, Msg: fmt.Sprintf("cannot request %s: %v", u, err)}
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	if err != nil {
+		return nil, nil, fetchError(ctx, u, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit))
+	if err != nil {
+		return nil, nil, remoteError(err, "reading %s failed: %v", u, err)
+	}
+	return body, resp, nil
+}
+
+// fetchError explains a failed request: TLS verification, timeout, network.
+func fetchError(ctx context.Context, u string, err error) error {
+	var (
+		unknown  x509.UnknownAuthorityError
+		hostname x509.HostnameError
+		invalid  x509.CertificateInvalidError
+		verify   *tls.CertificateVerificationError
+	)
+	switch {
+	case errors.As(err, &unknown), errors.As(err, &verify) && errors.As(verify.Err, &unknown):
+		return remoteError(err, "the certificate of %s is signed by an unknown authority; if a private CA or a TLS-inspecting proxy signs it, pass its certificate with --ca-file (a thumbprint taken through an inspecting proxy is the proxy's, not the issuer's)", host(u))
+	case errors.As(err, &hostname):
+		return remoteError(err, "the certificate of %s is not valid for that host name: %v", host(u), hostname.Error())
+	case errors.As(err, &invalid):
+		return remoteError(err, "the certificate of %s is not valid: %v", host(u), invalid.Error())
+	case ctx.Err() != nil:
+		return remoteError(err, "%s did not answer within the timeout; check network access and proxies, or raise --timeout", host(u))
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return remoteError(err, "the connection to %s timed out; check network access and proxies", host(u))
+	}
+	return remoteError(err, "cannot fetch %s: %v", u, rootCause(err))
+}
+
+func host(u string) string {
+	if p, err := url.Parse(u); err == nil && p.Host != "" {
+		return p.Host
+	}
+	return u
+}
+
+func rootCause(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+func remoteError(err error, format string, args ...any) error {
+	return &exchange.Error{Kind: exchange.KindUnreachable, Err: err, Msg: fmt.Sprintf(format, args...)}
+}
+
+// LoadCAFile returns the system's roots plus the PEM certificates in path.
+func LoadCAFile(path string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &exchange.Error{Kind: exchange.KindInput, Err: err, Msg: fmt.Sprintf("cannot read --ca-file %s: %v", path, err)}
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, &exchange.Error{Kind: exchange.KindInput, Msg: fmt.Sprintf("--ca-file %s holds no PEM certificate", path)}
+	}
+	return pool, nil
+}

@@ -1,0 +1,169 @@
+package setup
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/internal/testtls"
+)
+
+func newChain(t *testing.T, name string) *testtls.Chain {
+	t.Helper()
+	c, err := testtls.NewChain(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+func kindOf(t *testing.T, err error) exchange.Kind {
+	t.Helper()
+	var e *exchange.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error %v (%T) is not an *exchange.Error", err, err)
+	}
+	return e.Kind
+}
+
+func TestThumbprintIsTheIntermediate(t *testing.T) {
+	chain := newChain(t, "issuer")
+	is := testtls.StartIssuer(chain)
+	defer is.Close()
+	var logs []string
+	res, err := Thumbprint(ctx(t), is.IssuerURL, ThumbprintOptions{RootCAs: chain.Pool(), Logf: func(f string, a ...any) { logs = append(logs, f) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Thumbprint != chain.Thumbprint() {
+		t.Errorf("thumbprint %s, want the intermediate's %s", res.Thumbprint, chain.Thumbprint())
+	}
+	if len(res.Thumbprint) != 40 || strings.ToLower(res.Thumbprint) != res.Thumbprint {
+		t.Errorf("thumbprint %q is not 40 lowercase hex digits", res.Thumbprint)
+	}
+	if len(res.Chain) != 2 || !res.Chain[0].Equal(chain.Leaf) || !res.Certificate.Equal(chain.Intermediate) {
+		t.Errorf("chain as sent not kept: %d certificates", len(res.Chain))
+	}
+	if res.JWKSStatus != 200 || res.JWKSURI != is.IssuerURL+"/keys" {
+		t.Errorf("jwks %s status %d", res.JWKSURI, res.JWKSStatus)
+	}
+	if len(logs) == 0 {
+		t.Error("no diagnostics logged")
+	}
+}
+
+// The thumbprint is of the jwks_uri's host, not the discovery document's.
+func TestThumbprintOfJWKSHost(t *testing.T) {
+	a, b := newChain(t, "discovery"), newChain(t, "keys")
+	disc := testtls.StartIssuer(a)
+	defer disc.Close()
+	keys := testtls.StartIssuer(b)
+	defer keys.Close()
+	disc.SetJWKSURI(keys.IssuerURL + "/keys")
+	pool := a.Pool()
+	pool.AddCert(b.Root)
+	res, err := Thumbprint(ctx(t), disc.IssuerURL+"/", ThumbprintOptions{RootCAs: pool})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Thumbprint != b.Thumbprint() || res.Thumbprint == a.Thumbprint() {
+		t.Errorf("thumbprint %s, want the jwks host's %s (not the discovery host's %s)", res.Thumbprint, b.Thumbprint(), a.Thumbprint())
+	}
+}
+
+func TestThumbprintErrors(t *testing.T) {
+	chain := newChain(t, "issuer")
+	is := testtls.StartIssuer(chain)
+	defer is.Close()
+
+	// Not trusted without the CA.
+	_, err := Thumbprint(ctx(t), is.IssuerURL, ThumbprintOptions{})
+	if err == nil || !strings.Contains(err.Error(), "unknown authority") || !strings.Contains(err.Error(), "--ca-file") {
+		t.Errorf("untrusted chain: %v", err)
+	} else if kindOf(t, err) != exchange.KindUnreachable {
+		t.Errorf("untrusted chain: kind %d", kindOf(t, err))
+	}
+
+	// No discovery document there.
+	_, err = Thumbprint(ctx(t), is.URL+"/nope", ThumbprintOptions{RootCAs: chain.Pool()})
+	if err == nil || !strings.Contains(err.Error(), "answered HTTP 404") {
+		t.Errorf("missing discovery: %v", err)
+	}
+
+	// An http jwks_uri.
+	is.SetJWKSURI("http://127.0.0.1:1/keys")
+	_, err = Thumbprint(ctx(t), is.IssuerURL, ThumbprintOptions{RootCAs: chain.Pool()})
+	if err == nil || !strings.Contains(err.Error(), "is not an https URL") {
+		t.Errorf("http jwks_uri: %v", err)
+	}
+
+	// Not JSON.
+	plain := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("<html>")) }))
+	defer plain.Close()
+	pool := chain.Pool()
+	pool.AddCert(plain.Certificate())
+	_, err = Thumbprint(ctx(t), plain.URL, ThumbprintOptions{RootCAs: pool})
+	if err == nil || !strings.Contains(err.Error(), "not an OpenID Connect discovery document") {
+		t.Errorf("not a discovery document: %v", err)
+	}
+
+	// Bad URLs are input errors.
+	for _, u := range []string{"http://example.com/oidc", "https://", "https://x/?q=1", "::"} {
+		_, err := Thumbprint(ctx(t), u, ThumbprintOptions{})
+		if err == nil || kindOf(t, err) != exchange.KindInput {
+			t.Errorf("%q: %v", u, err)
+		}
+	}
+
+	// A server that does not answer: the context's deadline.
+	hang := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	hang.TLS = chain.TLSConfig()
+	hang.StartTLS()
+	defer hang.Close()
+	short, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err = Thumbprint(short, hang.URL, ThumbprintOptions{RootCAs: chain.Pool()})
+	if err == nil || !strings.Contains(err.Error(), "did not answer within the timeout") {
+		t.Errorf("hanging server: %v", err)
+	}
+}
+
+func TestIssuerURL(t *testing.T) {
+	u, err := IssuerURL("api.pulumi.com/oidc")
+	if err != nil || u.String() != "https://api.pulumi.com/oidc" {
+		t.Errorf("IssuerURL without scheme = %v, %v", u, err)
+	}
+}
+
+func TestLoadCAFile(t *testing.T) {
+	dir := t.TempDir()
+	chain := newChain(t, "ca")
+	good := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(good, chain.RootPEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadCAFile(good); err != nil {
+		t.Error(err)
+	}
+	bad := filepath.Join(dir, "bad.pem")
+	_ = os.WriteFile(bad, []byte("nothing"), 0o600)
+	if _, err := LoadCAFile(bad); err == nil || !strings.Contains(err.Error(), "holds no PEM certificate") {
+		t.Errorf("bad file: %v", err)
+	}
+	if _, err := LoadCAFile(filepath.Join(dir, "missing")); err == nil || kindOf(t, err) != exchange.KindInput {
+		t.Errorf("missing file: %v", err)
+	}
+}
