@@ -208,7 +208,7 @@ func (c *DoctorCmd) checkInputs(ck *checklist, r *exchange.Request) bool {
 	case r.Token != nil:
 		r.SessionName, derived = exchange.SessionNameFor(r.Token.Claims), " (derived from the token)"
 	default:
-		r.SessionName, derived = exchange.DefaultSessionName, " (the token's would be used)"
+		derived = "(derived from the token)"
 	}
 	if len(errs) > 0 {
 		ck.fail("session", kindError(exchange.KindInput, "%s", strings.Join(errs, "\n")))
@@ -277,7 +277,7 @@ func (c *DoctorCmd) checkCache(o *IO, ck *checklist) {
 	}
 	cc, err := cache.Open(cache.Options{Dir: dir, Logf: o.Logf, Warnf: o.Warnf})
 	if err != nil {
-		ck.fail("cache", kindError(exchange.KindInput, "%s is not usable: %v; fix it, or set --cache-dir or OIDC_CREDS_CACHE_DIR", dir, err))
+		ck.fail("cache", kindError(exchange.KindInput, "the cache cannot be used: %v (--cache-dir or OIDC_CREDS_CACHE_DIR choose another directory)", err))
 		return
 	}
 	f, err := os.CreateTemp(cc.Dir(), ".doctor-*")
