@@ -2,6 +2,10 @@ package main
 
 import (
 	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -23,4 +27,32 @@ func cmdTLSIssuer(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(ts.MkAbs("ca.pem"), chain.RootPEM(), 0o600))
 	ts.Setenv("TLS_ISSUER", is.IssuerURL)
 	ts.Setenv("TLS_THUMBPRINT", chain.Thumbprint())
+}
+
+// TestAWSSetupScript runs scripts/aws-setup.sh against a stand-in aws on
+// PATH that records its arguments (testdata/aws-setup/*.txtar).
+func TestAWSSetupScript(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("scripts/aws-setup.sh is a bash script")
+	}
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("bash not installed")
+	}
+	repo, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/aws-setup",
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("SCRIPTS", filepath.Join(repo, "scripts"))
+			env.Setenv("HOME", env.WorkDir)
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"tlsissuer": cmdTLSIssuer,
+			"status":    cmdStatus,
+		},
+	})
 }
