@@ -87,6 +87,8 @@ func describeJSONError(err error, size int) string {
 		return "truncated JSON"
 	case errors.As(err, &syntax):
 		return fmt.Sprintf("invalid JSON at byte %d", syntax.Offset)
+	case errors.As(err, &typ) && typ.Field == "":
+		return fmt.Sprintf("a JSON %s, not an object", typ.Value)
 	case errors.As(err, &typ):
 		return fmt.Sprintf("field %s holds a JSON %s", typ.Field, typ.Value)
 	case errors.Is(err, io.ErrUnexpectedEOF):
