@@ -35,6 +35,7 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		Setup:               setupScript,
+		Condition:           scriptCondition,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"mint":       cmdMint,
 			"stscalls":   cmdSTSCalls,
@@ -47,6 +48,13 @@ func TestScripts(t *testing.T) {
 			"status":     cmdStatus,
 			"stsissued":  cmdSTSIssued,
 			"tlsissuer":  cmdTLSIssuer,
+			// faults_test.go
+			"waitfor":    cmdWaitFor,
+			"stswait":    cmdSTSWait,
+			"tlssts":     cmdTLSSTS,
+			"rawsts":     cmdRawSTS,
+			"cachefiles": cmdCacheFiles,
+			"fulldisk":   cmdFullDisk,
 		},
 	})
 }

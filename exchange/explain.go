@@ -86,8 +86,12 @@ func (x *Exchanger) explain(ctx context.Context, err error, r Request, attempts 
 			Msg:    fmt.Sprintf("cannot reach STS (%s; %s); check network access, proxies and --endpoint-url", where, tries),
 			Detail: "cause: " + redact(oneLine(rootCause(err).Error()), r.Token)}
 	}
+	// An answer the SDK could not read. Not every such failure is a
+	// DeserializationError: a truncated XML document or an unparsable
+	// Expiration comes wrapped only in the ResponseError of the answer.
 	var de *smithy.DeserializationError
-	if errors.As(err, &de) {
+	var answered *smithyhttp.ResponseError
+	if errors.As(err, &de) || (errors.As(err, &answered) && answered.HTTPStatusCode() != 0 && ctx.Err() == nil) {
 		return &Error{Kind: KindUnreachable, Err: err,
 			Msg: fmt.Sprintf("the answer from %s is not an STS response; check --endpoint-url / AWS_ENDPOINT_URL_STS", where)}
 	}

@@ -3,6 +3,7 @@ package exchange
 import (
 	"context"
 	"crypto/x509"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -237,6 +238,11 @@ func TestExchangeErrors(t *testing.T) {
 			want: []string{"TLS", "AWS_CA_BUNDLE", testEndpoint}},
 		{name: "not an STS response", results: []error{opError(200, &smithy.DeserializationError{Err: errors.New("unexpected EOF " + planted)})}, wantCalls: 1, wantKind: KindUnreachable,
 			want: []string{"not an STS response", "--endpoint-url", testEndpoint}},
+		// The SDK wraps these in the answer's ResponseError only, not in a DeserializationError.
+		{name: "truncated XML answer", results: []error{opError(200, &xml.SyntaxError{Msg: "unexpected EOF", Line: 5})}, wantCalls: 1, wantKind: KindUnreachable,
+			want: []string{"not an STS response", "--endpoint-url", testEndpoint}},
+		{name: "unparsable Expiration", results: []error{opError(200, fmt.Errorf("unable to parse time string, parse errors: %w", errors.New("cannot parse "+planted)))}, wantCalls: 1, wantKind: KindUnreachable,
+			want: []string{"not an STS response", testEndpoint}},
 		{name: "unexpected error", results: []error{errors.New("boom " + planted)}, wantCalls: 1, wantKind: KindInternal,
 			want: []string{"boom", "[token]"}},
 		{name: "unexpected error with the signature only", results: []error{errors.New("boom sig=" + sig)}, wantCalls: 1, wantKind: KindInternal,
