@@ -61,7 +61,7 @@ func pulumiSessionName(sub string) string {
 	}
 	var kept []string
 	for _, p := range parts {
-		if p != "" {
+		if p = strings.Trim(sessionSafe(p), "-"); p != "" {
 			kept = append(kept, p)
 		}
 	}
