@@ -56,13 +56,6 @@ func (c *ExecCmd) Run(o *IO) error {
 	if len(removed) > 0 {
 		o.Logf("not passed to the command: %s", strings.Join(removed, ", "))
 	}
-	if os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
-		for _, name := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE"} {
-			if v := os.Getenv(name); v != "" {
-				o.Warnf("%s=%s is not passed to the command (the profile's credentials would win over these); set AWS_REGION if the command took its region from that profile", name, v)
-			}
-		}
-	}
 	if c.Refresh {
 		s, err := c.startEndpoint(o, "")
 		if err != nil {
@@ -85,6 +78,13 @@ func (c *ExecCmd) Run(o *IO) error {
 		}
 		env = append(env, format.VarExpiration+"="+creds.Expiration.UTC().Format(time.RFC3339))
 		o.Logf("the credentials expire at %s; --refresh keeps a longer job supplied", creds.Expiration.UTC().Format(time.RFC3339))
+	}
+	if os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
+		for _, name := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE"} {
+			if v := os.Getenv(name); v != "" {
+				o.Warnf("%s=%s is not passed to the command (the profile's credentials would win over these); set AWS_REGION if the command took its region from that profile", name, v)
+			}
+		}
 	}
 	cmd := &exec.Cmd{Path: path, Args: argv, Env: env, Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr}
 	if cmd.Stdin == nil {
