@@ -35,8 +35,6 @@ var commands = []command{
 	{"thumbprint", "Print the thumbprint IAM asks for when creating an OIDC identity provider.", func() any { return &ThumbprintCmd{} }},
 	{"doctor", "Check every step from the token to credentials and explain what fails.", func() any { return &DoctorCmd{} }},
 	{"configure-profile", "Add or update an AWS profile whose credential_process runs oidc-creds.", func() any { return &ConfigureProfileCmd{} }},
-	{"exec", "Run a command with credentials in its environment; with --refresh, through a local endpoint that renews them.", func() any { return &ExecCmd{} }},
-	{"serve", "Serve renewing credentials on a loopback endpoint the AWS SDKs and CLI read; print its two variables.", func() any { return &ServeCmd{} }},
 	{"version", "Print the version.", func() any { return &VersionCmd{} }},
 }
 
@@ -65,13 +63,13 @@ type IO struct {
 // Logf prints a -v diagnostic line on stderr.
 func (o *IO) Logf(format string, args ...any) {
 	if o.Verbose {
-		fmt.Fprintf(o.Stderr, "oidc-creds: "+format+"\n", args...)
+		fmt.Fprint(o.Stderr, redactTokens(fmt.Sprintf("oidc-creds: "+format+"\n", args...)))
 	}
 }
 
 // Warnf prints a warning line on stderr.
 func (o *IO) Warnf(format string, args ...any) {
-	fmt.Fprintf(o.Stderr, "oidc-creds: warning: "+format+"\n", args...)
+	fmt.Fprint(o.Stderr, redactTokens(fmt.Sprintf("oidc-creds: warning: "+format+"\n", args...)))
 }
 
 // Exit statuses besides those of exchange.Kind.
@@ -110,7 +108,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int)
 		return status
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "oidc-creds: %v\n", err)
+		fmt.Fprintf(stderr, "oidc-creds: %s\n", redactTokens(err.Error()))
 		fmt.Fprintf(stderr, "run 'oidc-creds --help' or 'oidc-creds %s --help' for usage\n", firstWord(args))
 		return exitUsage
 	}
@@ -134,11 +132,7 @@ func firstWord(args []string) string {
 
 // report prints err on stderr and returns its exit status.
 func report(stderr io.Writer, err error) int {
-	var s exitStatus
-	if errors.As(err, &s) { // exec: the command's own status
-		return int(s)
-	}
-	msg := err.Error()
+	msg := redactTokens(err.Error())
 	fmt.Fprintf(stderr, "oidc-creds: %s\n", strings.ReplaceAll(msg, "\n", "\n  "))
 	var ec interface{ ExitCode() int }
 	if errors.As(err, &ec) {

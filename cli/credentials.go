@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -74,6 +75,12 @@ func (f *ExchangeFlags) cached(ctx context.Context, o *IO, r exchange.Request) (
 		}, nil
 	})
 	if err != nil {
+		var ec interface{ ExitCode() int }
+		if !errors.As(err, &ec) && ctx.Err() != nil {
+			// --timeout ran out waiting for the lock of another process,
+			// which is most likely stuck talking to STS: exit 5, not 1.
+			err = &exchange.Error{Kind: exchange.KindUnreachable, Msg: err.Error(), Err: err}
+		}
 		return exchange.Credentials{}, err
 	}
 	return e.Credentials, nil
