@@ -35,6 +35,8 @@ var commands = []command{
 	{"thumbprint", "Print the thumbprint IAM asks for when creating an OIDC identity provider.", func() any { return &ThumbprintCmd{} }},
 	{"doctor", "Check every step from the token to credentials and explain what fails.", func() any { return &DoctorCmd{} }},
 	{"configure-profile", "Add or update an AWS profile whose credential_process runs oidc-creds.", func() any { return &ConfigureProfileCmd{} }},
+	{"exec", "Run a command with credentials in its environment; with --refresh, through a local endpoint that renews them.", func() any { return &ExecCmd{} }},
+	{"serve", "Serve renewing credentials on a loopback endpoint the AWS SDKs and CLI read; print its two variables.", func() any { return &ServeCmd{} }},
 	{"version", "Print the version.", func() any { return &VersionCmd{} }},
 }
 
@@ -132,6 +134,10 @@ func firstWord(args []string) string {
 
 // report prints err on stderr and returns its exit status.
 func report(stderr io.Writer, err error) int {
+	var s exitStatus
+	if errors.As(err, &s) { // exec: the command's own status
+		return int(s)
+	}
 	msg := redactTokens(err.Error())
 	fmt.Fprintf(stderr, "oidc-creds: %s\n", strings.ReplaceAll(msg, "\n", "\n  "))
 	var ec interface{ ExitCode() int }

@@ -1,0 +1,156 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/format"
+)
+
+// ExecCmd runs a command with credentials in its environment: fixed keys,
+// or with --refresh a loopback endpoint that keeps them fresh.
+type ExecCmd struct {
+	Refresh bool     `name:"refresh" env:"OIDC_CREDS_REFRESH" help:"Instead of fixed keys, give the command a loopback endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI, AWS_CONTAINER_AUTHORIZATION_TOKEN) that exchanges again before the credentials lapse: for jobs that may outlive the session."`
+	Command []string `arg:"" passthrough:"partial" name:"command" placeholder:"CMD" help:"The command to run and its arguments, after --."`
+	ExchangeFlags
+}
+
+// childEnvRemoved lists the variables exec removes from the command's
+// environment, so that the credentials it gives are the only ones the SDKs
+// find: a profile (aws-sdk-go-v2 prefers AWS_PROFILE's credentials to
+// AWS_ACCESS_KEY_ID), older or other names for keys, another credentials
+// endpoint (the SDKs prefer RELATIVE_URI to FULL_URI and a token file to a
+// token), and web identity (the SDKs try it before a credentials endpoint).
+// Everything else, AWS_REGION and AWS_ENDPOINT_URL included, is passed on.
+var childEnvRemoved = []string{
+	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CREDENTIAL_EXPIRATION",
+	"AWS_SECURITY_TOKEN", "AWS_ACCESS_KEY", "AWS_SECRET_KEY",
+	"AWS_PROFILE", "AWS_DEFAULT_PROFILE",
+	"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+	"AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+	"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME",
+}
+
+// Run checks the command, obtains credentials (or starts the endpoint),
+// runs the command, forwarding signals, and exits with its status.
+func (c *ExecCmd) Run(o *IO) error {
+	o = o.serialized()
+	argv := c.Command
+	if len(argv) > 0 && argv[0] == "--" {
+		argv = argv[1:]
+	}
+	if len(argv) == 0 || argv[0] == "" {
+		return &exchange.Error{Kind: exchange.KindInput, Msg: "no command to run: oidc-creds exec [flags] -- CMD [ARGS...]"}
+	}
+	path, err := exec.LookPath(argv[0])
+	if err != nil && !errors.Is(err, exec.ErrDot) {
+		return commandError(argv[0], err)
+	}
+	env, removed := childEnv(os.Environ())
+	if len(removed) > 0 {
+		o.Logf("not passed to the command: %s", strings.Join(removed, ", "))
+	}
+	if c.Refresh {
+		s, err := c.startEndpoint(o, "")
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		for _, v := range endpointVars(s) {
+			env = append(env, v.Name+"="+v.Value)
+		}
+	} else {
+		creds, err := c.credentials(o)
+		if err != nil {
+			return err
+		}
+		env = append(env,
+			format.VarAccessKeyID+"="+creds.AccessKeyID,
+			format.VarSecretAccessKey+"="+creds.SecretAccessKey)
+		if creds.SessionToken != "" {
+			env = append(env, format.VarSessionToken+"="+creds.SessionToken)
+		}
+		env = append(env, format.VarExpiration+"="+creds.Expiration.UTC().Format(time.RFC3339))
+		o.Logf("the credentials expire at %s; --refresh keeps a longer job supplied", creds.Expiration.UTC().Format(time.RFC3339))
+	}
+	if os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
+		for _, name := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE"} {
+			if v := os.Getenv(name); v != "" {
+				o.Warnf("%s=%s is not passed to the command (the profile's credentials would win over these); set AWS_REGION if the command took its region from that profile", name, v)
+			}
+		}
+	}
+	cmd := &exec.Cmd{Path: path, Args: argv, Env: env, Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr}
+	if cmd.Stdin == nil {
+		cmd.Stdin = os.Stdin
+	}
+	o.Logf("running %s", path)
+	status, err := runChild(cmd, o)
+	if err != nil {
+		return commandError(argv[0], err)
+	}
+	o.Logf("the command exited with status %d", status)
+	if status != 0 {
+		return exitStatus(status)
+	}
+	return nil
+}
+
+// childEnv returns environ without the variables in childEnvRemoved, and
+// the names it removed.
+func childEnv(environ []string) (env, removed []string) {
+	for _, kv := range environ {
+		name, _, ok := strings.Cut(kv, "=")
+		if ok && name != "" && isRemoved(name) {
+			removed = append(removed, name)
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env, removed
+}
+
+func isRemoved(name string) bool {
+	for _, r := range childEnvRemoved {
+		if name == r || runtime.GOOS == "windows" && strings.EqualFold(name, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// exitStatus is the command's exit status: Main exits with it and prints
+// nothing (the command has said what it had to).
+type exitStatus int
+
+func (s exitStatus) Error() string { return fmt.Sprintf("the command exited with status %d", int(s)) }
+
+// ExitCode is the status oidc-creds exits with.
+func (s exitStatus) ExitCode() int { return int(s) }
+
+// runError is a command that could not be run: 127 when it is not found,
+// 126 otherwise, as in shells.
+type runError struct {
+	status int
+	msg    string
+	err    error
+}
+
+func (e *runError) Error() string { return e.msg }
+func (e *runError) Unwrap() error { return e.err }
+
+// ExitCode is the status oidc-creds exits with.
+func (e *runError) ExitCode() int { return e.status }
+
+func commandError(name string, err error) error {
+	if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
+		return &runError{status: 127, err: err, msg: fmt.Sprintf("cannot run %q: command not found; check the name and PATH", name)}
+	}
+	return &runError{status: 126, err: err, msg: fmt.Sprintf("cannot run %q: %v", name, unwrapOpError(err))}
+}

@@ -1,0 +1,42 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os/signal"
+
+	"github.com/oidc-creds/oidc-creds/format"
+)
+
+// ServeCmd serves refreshing credentials on a loopback endpoint that the
+// AWS SDKs and CLI read through AWS_CONTAINER_CREDENTIALS_FULL_URI and
+// AWS_CONTAINER_AUTHORIZATION_TOKEN, until SIGINT or SIGTERM.
+type ServeCmd struct {
+	Format string `name:"format" short:"f" env:"OIDC_CREDS_FORMAT" default:"sh" enum:"sh,fish,powershell,cmd,dotenv" help:"Syntax of the printed variables: sh (bash, zsh, dash, ksh), fish, powershell, cmd or dotenv."`
+	Listen string `name:"listen" env:"OIDC_CREDS_LISTEN" default:"127.0.0.1:0" placeholder:"ADDR" help:"Loopback address to listen on: 127.0.0.1:PORT, [::1]:PORT or localhost:PORT; port 0 picks a free one; default ${default}. Other addresses are refused."`
+	ExchangeFlags
+}
+
+// Run obtains the first credentials, prints the two variables and serves
+// until stopped; it exits 0 on SIGINT or SIGTERM.
+func (c *ServeCmd) Run(o *IO) error {
+	o = o.serialized()
+	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
+	defer stop()
+	s, err := c.startEndpoint(o, c.Listen)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var b bytes.Buffer
+	if err := format.WriteVars(&b, c.Format, endpointVars(s)); err != nil {
+		return err
+	}
+	if _, err := o.Stdout.Write(b.Bytes()); err != nil {
+		return err
+	}
+	o.Logf("serving credentials until SIGINT or SIGTERM")
+	<-ctx.Done()
+	o.Logf("stopping the credentials endpoint")
+	return nil
+}
