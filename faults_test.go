@@ -179,3 +179,28 @@ func scriptCondition(cond string) (bool, error) {
 	}
 	return false, fmt.Errorf("unknown condition %q", cond)
 }
+
+// issuedSecrets holds, by work dir, the secret access keys and session tokens the
+// test STS issued before an "stsfault reset" cleared its requests, so that
+// nosecrets keeps checking them.
+var issuedSecrets = map[string][]string{}
+
+func rememberIssued(ts *testscript.TestScript) {
+	var secrets []string
+	for _, r := range server(ts).Requests() {
+		for _, s := range []string{r.SecretAccessKey, r.SessionToken} {
+			if s != "" {
+				secrets = append(secrets, s)
+			}
+		}
+	}
+	serversMu.Lock()
+	defer serversMu.Unlock()
+	issuedSecrets[ts.Getenv("WORK")] = append(issuedSecrets[ts.Getenv("WORK")], secrets...)
+}
+
+func issuedBefore(ts *testscript.TestScript) []string {
+	serversMu.Lock()
+	defer serversMu.Unlock()
+	return append([]string(nil), issuedSecrets[ts.Getenv("WORK")]...)
+}

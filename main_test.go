@@ -160,6 +160,7 @@ func cmdSTSFault(ts *testscript.TestScript, neg bool, args []string) {
 	var f teststs.Faults
 	for _, a := range args {
 		if a == "reset" {
+			rememberIssued(ts) // nosecrets keeps checking them
 			server(ts).Reset()
 			continue
 		}
@@ -251,6 +252,11 @@ func cmdNoSecrets(ts *testscript.TestScript, neg bool, args []string) {
 			if s != "" && strings.Contains(stderr, s) {
 				ts.Fatalf("stderr contains an issued secret")
 			}
+		}
+	}
+	for _, s := range issuedBefore(ts) {
+		if strings.Contains(stderr, s) {
+			ts.Fatalf("stderr contains a secret issued before the last stsfault reset")
 		}
 	}
 }

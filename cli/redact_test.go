@@ -58,3 +58,39 @@ func TestMainNeverEchoesAToken(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRedactTokens: whatever the text, nothing JWT-shaped is left, text
+// without "eyJ" is unchanged, and redacting twice changes nothing more.
+func FuzzRedactTokens(f *testing.F) {
+	for _, s := range []string{
+		"", "plain", "eyJ", "eyJ.", "eyJ..", "eyJa.b.c", "xeyJa.b.c.", "eyJeyJa.b.c", "a eyJa.b.c eyJd.e.f z",
+		"the token file eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln does not exist",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := redactTokens(s)
+		if !strings.Contains(s, "eyJ") && got != s {
+			t.Fatalf("redactTokens(%q) = %q, want it unchanged", s, got)
+		}
+		if again := redactTokens(got); again != got {
+			t.Fatalf("redactTokens is not idempotent: %q, then %q", got, again)
+		}
+		for i := 0; ; {
+			j := strings.Index(got[i:], "eyJ")
+			if j < 0 {
+				break
+			}
+			k, dots := i+j, 0
+			for ; k < len(got) && isTokenByte(got[k]); k++ {
+				if got[k] == '.' {
+					dots++
+				}
+			}
+			if dots >= 2 {
+				t.Fatalf("redactTokens(%q) = %q still holds %q", s, got, got[i+j:k])
+			}
+			i += j + 3
+		}
+	})
+}
