@@ -28,7 +28,9 @@ func (x *Exchanger) explain(ctx context.Context, err error, r Request, attempts 
 		case code == "AccessDenied" || code == "IDPRejectedClaim":
 			e.Msg = fmt.Sprintf("the trust policy of role %s does not accept this token (or the role does not exist): its aud %q or sub %q did not match", r.RoleARN, c.Audience.String(), c.Subject)
 			e.Detail = fmt.Sprintf("a trust-policy Condition that accepts exactly this token:\n%s\n%s", TrustCondition(c), detail)
-		case code == "InvalidIdentityToken" && strings.Contains(strings.ToLower(msg), "audience"):
+		case code == "InvalidIdentityToken" && strings.Contains(strings.ToLower(msg), "audience"),
+			// MinIO: "STS JWT Token has `azp` claim invalid, `azp` must match configured OpenID Client ID".
+			code == "InvalidParameterValue" && (strings.Contains(msg, "azp") || strings.Contains(msg, "Client ID")):
 			e.Msg = fmt.Sprintf("the identity provider for %s in this account does not list the token's audience %q; add it as a client ID (audience) of the provider, or request the token for an audience the provider lists", c.Issuer, c.Audience.String())
 		case code == "InvalidIdentityToken":
 			e.Msg = fmt.Sprintf("STS did not accept the token: the account has no identity provider for issuer %q, or it does not list the audience %q, or the signature could not be verified; create the provider (URL %s, audience %s) in IAM", c.Issuer, c.Audience.String(), c.Issuer, c.Audience.String())
@@ -39,6 +41,9 @@ func (x *Exchanger) explain(ctx context.Context, err error, r Request, attempts 
 				e.Msg = fmt.Sprintf("STS says the token expired at %s (%s ago); get a fresh token from the identity provider or check this machine's clock",
 					c.Expiry.UTC().Format(time.RFC3339), roundAgo(timeNow().Sub(c.Expiry.Time)))
 			}
+		case code == "InvalidParameterValue" && strings.Contains(msg, "RoleArn") && strings.Contains(msg, "not defined"):
+			// MinIO: "Error processing RoleArn parameter: RoleARN … is not defined."
+			e.Msg = fmt.Sprintf("the STS server knows no role %s; check --role-arn (MinIO logs its role ARNs at start: arn:minio:iam:::role/…)", r.RoleARN)
 		case code == "ValidationError" && strings.Contains(msg, "MaxSessionDuration"):
 			e.Msg = fmt.Sprintf("the requested duration %s exceeds the maximum session duration of role %s; lower --duration or raise the role's MaxSessionDuration (IAM console: role, Summary, Edit)", fmtDuration(r.Duration), r.RoleARN)
 		case code == "MalformedPolicyDocument":

@@ -605,12 +605,13 @@ if need minio-expired-at-sts aws minio; then
 fi
 if need minio-wrong-audience aws minio; then
 	# MinIO answers InvalidParameterValue about the azp claim where AWS answers
-	# InvalidIdentityToken "Incorrect token audience".
-	expect_failure minio-wrong-audience minio-wrong-aud "InvalidParameterValue" "must match configured OpenID Client ID"
+	# InvalidIdentityToken "Incorrect token audience": the same explanation.
+	expect_failure minio-wrong-audience minio-wrong-aud "does not list the token's audience" "add it as a client ID"
 fi
 if need minio-unknown-role aws minio; then
-	# MinIO answers InvalidParameterValue where AWS answers AccessDenied.
-	expect_failure minio-unknown-role minio-unknown-role "arn:minio:iam:::role/no-such-role is not defined"
+	# MinIO answers InvalidParameterValue "RoleARN … is not defined" where AWS
+	# answers AccessDenied.
+	expect_failure minio-unknown-role minio-unknown-role "knows no role arn:minio:iam:::role/no-such-role" "check --role-arn"
 fi
 
 step "failures read well through the AWS CLI, with AWS's error codes (teststs' STS)"
