@@ -33,7 +33,7 @@ type checklist struct {
 
 func (c *checklist) line(mark, name, text string) {
 	c.n++
-	text = strings.ReplaceAll(strings.TrimRight(text, "\n"), "\n", "\n        ")
+	text = strings.ReplaceAll(strings.TrimRight(redactTokens(text), "\n"), "\n", "\n        ")
 	fmt.Fprintf(c.w, "%-6s  %s: %s\n", mark, name, text)
 }
 

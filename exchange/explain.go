@@ -32,6 +32,8 @@ func (x *Exchanger) explain(ctx context.Context, err error, r Request, attempts 
 			// MinIO: "STS JWT Token has `azp` claim invalid, `azp` must match configured OpenID Client ID".
 			code == "InvalidParameterValue" && (strings.Contains(msg, "azp") || strings.Contains(msg, "Client ID")):
 			e.Msg = fmt.Sprintf("the identity provider for %s in this account does not list the token's audience %q; add it as a client ID (audience) of the provider, or request the token for an audience the provider lists", c.Issuer, c.Audience.String())
+		case code == "InvalidIdentityToken" && c.Issuer == "":
+			e.Msg = "STS did not accept the token, which has no iss claim: an identity provider is found by the token's issuer; use an OIDC ID token from your provider"
 		case code == "InvalidIdentityToken":
 			e.Msg = fmt.Sprintf("STS did not accept the token: the account has no identity provider for issuer %q, or it does not list the audience %q, or the signature could not be verified; create the provider (URL %s, audience %s) in IAM", c.Issuer, c.Audience.String(), c.Issuer, c.Audience.String())
 		case code == "ExpiredTokenException" || (code == "InvalidParameterValue" && strings.Contains(strings.ToLower(msg), "expired")):

@@ -182,6 +182,7 @@ func TestExchangeErrors(t *testing.T) {
 		wantCalls   int
 		wantKind    Kind
 		want        []string
+		noClaims    bool // the token carries no iss, sub or aud
 	}{
 		{name: "throttling forever", results: []error{throttle}, wantCalls: DefaultMaxAttempts, wantKind: KindUnreachable,
 			want: []string{"throttling", "6 attempt(s)", "Throttling", "endpoint " + testEndpoint, "region " + testRegion}},
@@ -212,6 +213,8 @@ func TestExchangeErrors(t *testing.T) {
 			want: []string{"expired at 2030-03-17T17:46:40Z", "2h0m0s ago", "fresh token"}},
 		{name: "MinIO expired token", results: []error{apiError(400, "InvalidParameterValue", "Token is expired "+planted)}, wantCalls: 1, wantKind: KindToken,
 			want: []string{"expired", "ago"}},
+		{name: "InvalidIdentityToken without iss", noClaims: true, results: []error{invalid}, wantCalls: 2, wantKind: KindRefused,
+			want: []string{"no iss claim", "OIDC ID token"}},
 		{name: "MinIO wrong audience", results: []error{apiError(400, "InvalidParameterValue", "STS JWT Token has `azp` claim invalid, `azp` must match configured OpenID Client ID "+planted)}, wantCalls: 1, wantKind: KindRefused,
 			want: []string{"does not list the token's audience", `"acme"`, "azp"}},
 		{name: "MinIO unknown role", results: []error{apiError(400, "InvalidParameterValue", "Error processing RoleArn parameter: RoleARN "+testRole+" is not defined. "+planted)}, wantCalls: 1, wantKind: KindRefused,
@@ -259,7 +262,11 @@ func TestExchangeErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(tc.results...)
 			h.x.MaxAttempts = tc.maxAttempts
-			creds, err := h.x.Exchange(context.Background(), Request{Token: tok, RoleARN: testRole, SessionName: "s", Duration: 2 * time.Hour})
+			reqTok := tok
+			if tc.noClaims {
+				reqTok = &Token{Raw: tok.Raw, Origin: tok.Origin, Claims: Claims{Expiry: tok.Claims.Expiry}}
+			}
+			creds, err := h.x.Exchange(context.Background(), Request{Token: reqTok, RoleARN: testRole, SessionName: "s", Duration: 2 * time.Hour})
 			if err == nil {
 				t.Fatalf("Exchange = %+v, want an error", creds)
 			}
