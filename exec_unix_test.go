@@ -354,3 +354,30 @@ func TestExecForwardsSignals(t *testing.T) {
 		})
 	}
 }
+
+// TestExecGivesTheCommandItsOwnStderr checks that the command inherits
+// oidc-creds' standard error as it is, not a pipe that oidc-creds copies:
+// a terminal stays a terminal for it, and a background process it leaves
+// behind does not keep oidc-creds waiting for the pipe to close.
+func TestExecGivesTheCommandItsOwnStderr(t *testing.T) {
+	t.Parallel()
+	s := teststs.NewForTest(t, teststs.Options{})
+	for _, refresh := range []bool{false, true} {
+		args := []string{"exec", "--", "sh", "-c", `if [ -p /dev/stderr ]; then echo pipe >&2; exit 9; fi; echo ok >&2`}
+		if refresh {
+			args = append([]string{"exec", "--refresh"}, args[1:]...)
+		}
+		cmd := oidcCredsCmd(t, s, args...)
+		f, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd.Stderr = f
+		err = cmd.Run()
+		f.Close()
+		got, _ := os.ReadFile(f.Name())
+		if code := exitCode(t, err); code != 0 || string(got) != "ok\n" {
+			t.Errorf("%v: exit status %d, stderr %q; want 0 and \"ok\\n\"", args, code, got)
+		}
+	}
+}

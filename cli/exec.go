@@ -40,7 +40,16 @@ var childEnvRemoved = []string{
 // Run checks the command, obtains credentials (or starts the endpoint),
 // runs the command, forwarding signals, and exits with its status.
 func (c *ExecCmd) Run(o *IO) error {
+	// The command writes to oidc-creds' standard error itself: a file (a
+	// terminal) is inherited as it is, so that it stays a terminal and a
+	// background process the command leaves does not hold a pipe open that
+	// oidc-creds would wait for. Only another writer, which exec copies to
+	// from a goroutine, goes through the lock the endpoint's logging takes.
+	childStderr := o.Stderr
 	o = o.serialized()
+	if _, ok := childStderr.(*os.File); !ok {
+		childStderr = o.Stderr
+	}
 	argv := c.Command
 	if len(argv) > 0 && argv[0] == "--" {
 		argv = argv[1:]
@@ -86,7 +95,7 @@ func (c *ExecCmd) Run(o *IO) error {
 			}
 		}
 	}
-	cmd := &exec.Cmd{Path: path, Args: argv, Env: env, Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr}
+	cmd := &exec.Cmd{Path: path, Args: argv, Env: env, Stdin: o.Stdin, Stdout: o.Stdout, Stderr: childStderr}
 	if cmd.Stdin == nil {
 		cmd.Stdin = os.Stdin
 	}
