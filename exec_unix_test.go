@@ -381,3 +381,35 @@ func TestExecGivesTheCommandItsOwnStderr(t *testing.T) {
 		}
 	}
 }
+
+// TestServeStoppedBeforeServing sends SIGTERM to serve while its first
+// exchange is under way: it must not go on to print the variables of an
+// endpoint it then closes and exit 0 as if it had served.
+func TestServeStoppedBeforeServing(t *testing.T) {
+	t.Parallel()
+	s := teststs.NewForTest(t, teststs.Options{})
+	s.Inject(teststs.Faults{Delay: 3 * time.Second})
+	cmd := oidcCredsCmd(t, s, "serve")
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	time.Sleep(500 * time.Millisecond) // serve is waiting for STS
+	start := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("serve took %v to stop", took)
+	}
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ProcessState.Sys().(syscall.WaitStatus).Signal() != syscall.SIGTERM {
+		t.Errorf("serve ended with %v, want to be killed by SIGTERM; stderr:\n%s", err, stderr.String())
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("serve printed %q", stdout.String())
+	}
+}

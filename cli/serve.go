@@ -18,16 +18,19 @@ type ServeCmd struct {
 }
 
 // Run obtains the first credentials, prints the two variables and serves
-// until stopped; it exits 0 on SIGINT or SIGTERM.
+// until stopped; once serving, it exits 0 on SIGINT or SIGTERM.
 func (c *ServeCmd) Run(o *IO) error {
 	o = o.serialized()
-	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
-	defer stop()
 	s, err := c.startEndpoint(o, c.Listen)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	// Only from here on does a signal mean "stop serving, exit 0": one that
+	// comes during the first exchange ends oidc-creds as it would any
+	// program, before it prints anything.
+	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
+	defer stop()
 	var b bytes.Buffer
 	if err := format.WriteVars(&b, c.Format, endpointVars(s)); err != nil {
 		return err
