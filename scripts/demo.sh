@@ -12,7 +12,8 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 
 step "build"
 go build -o "$work/bin/oidc-creds" .
@@ -37,22 +38,26 @@ echo "token written to $work/pulumi.oidc (not shown)"
 export OIDC_CREDS_CACHE_DIR="$work/cache"
 export AWS_ENDPOINT_URL_STS="$url"
 role=arn:aws:iam::123456789012:role/deploy
+# The AWS config file is part of the cache key (it can send the call
+# elsewhere), so the profile is written first: process, env and the SDK
+# below then share one cache entry and one STS call.
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_REGION AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+export AWS_CONFIG_FILE="$work/aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/aws-credentials"
+cat >"$AWS_CONFIG_FILE" <<CONFIG
+[profile deploy]
+credential_process = $work/bin/oidc-creds process --role-arn $role --token-file $work/pulumi.oidc
+CONFIG
 
 step "oidc-creds process (credential_process JSON; secrets elided here)"
 oidc-creds process -v --role-arn "$role" --token-file "$work/pulumi.oidc" |
-	sed -E 's/("SecretAccessKey":")[^"]*/\1…/; s/("SessionToken":")[^"]{12}[^"]*/\1…/'
+	sed -E 's/("SecretAccessKey":")[^"]*/\1…/; s/("SessionToken":")[^"]*/\1…/'
 
 step "oidc-creds env, evaluated in this shell (served from the cache)"
 eval "$(oidc-creds env -v --role-arn "$role" --token-file "$work/pulumi.oidc" --duration 1h)"
 echo "AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID AWS_CREDENTIAL_EXPIRATION=$AWS_CREDENTIAL_EXPIRATION"
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION
 
-step "a credential_process profile, resolved by aws-sdk-go-v2"
-export AWS_CONFIG_FILE="$work/aws-config"
-cat >"$AWS_CONFIG_FILE" <<CONFIG
-[profile deploy]
-credential_process = $work/bin/oidc-creds process --role-arn $role --token-file $work/pulumi.oidc
-CONFIG
+step "a credential_process profile, resolved by aws-sdk-go-v2 (the same cached credentials)"
 cat "$AWS_CONFIG_FILE"
 sdkresolve --profile deploy
 
@@ -62,6 +67,6 @@ oidc-creds process --role-arn "$role" --token-file "$work/other.oidc" || echo "(
 
 step "the cache"
 oidc-creds cache list
-echo "STS calls made: $(teststs calls --url "$url")"
+echo "STS calls made: $(teststs calls --url "$url") (one exchange, one refusal)"
 echo
 echo "demo finished"
