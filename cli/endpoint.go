@@ -23,7 +23,6 @@ func (f *ExchangeFlags) startEndpoint(o *IO, listen string) (*credserver.Server,
 	if err != nil {
 		return nil, &exchange.Error{Kind: exchange.KindInput, Msg: "--listen: " + err.Error()}
 	}
-	safe := o
 	var stdinToken []byte
 	if f.TokenFile == "-" {
 		in := o.Stdin
@@ -33,14 +32,14 @@ func (f *ExchangeFlags) startEndpoint(o *IO, listen string) (*credserver.Server,
 		if stdinToken, err = io.ReadAll(in); err != nil {
 			return nil, &exchange.Error{Kind: exchange.KindToken, Msg: "cannot read the token from standard input", Err: err, Detail: err.Error()}
 		}
-		safe.Logf("token read once from standard input: the endpoint reuses it for every exchange")
+		o.Logf("token read once from standard input: the endpoint reuses it for every exchange")
 	}
 	r := credserver.NewRefresher(credserver.Options{
 		RefreshWindow: f.RefreshWindow,
-		Logf:          safe.Logf,
-		Warnf:         safe.Warnf,
+		Logf:          o.Logf,
+		Warnf:         o.Warnf,
 		Fetch: func(context.Context) (exchange.Credentials, error) {
-			run := *safe
+			run := *o
 			if stdinToken != nil {
 				run.Stdin = bytes.NewReader(stdinToken)
 			}
@@ -58,12 +57,12 @@ func (f *ExchangeFlags) startEndpoint(o *IO, listen string) (*credserver.Server,
 		}
 		return nil, &exchange.Error{Kind: kind, Msg: fmt.Sprintf("cannot listen on %s: %v", addr, unwrapOpError(err))}
 	}
-	s, err := credserver.Serve(ln, r, safe.Logf)
+	s, err := credserver.Serve(ln, r, o.Logf)
 	if err != nil {
 		ln.Close()
 		return nil, err
 	}
-	safe.Logf("credentials endpoint listening on %s", ln.Addr())
+	o.Logf("credentials endpoint listening on %s", ln.Addr())
 	return s, nil
 }
 
