@@ -59,10 +59,9 @@ func (f *ExchangeFlags) cached(ctx context.Context, o *IO, r exchange.Request) (
 		o.Warnf("credential cache not used: %v", err)
 		return f.exchange(ctx, o, r)
 	}
-	key := f.keyParts(r).Key()
+	kp := f.keyParts(r)
 	minValid := min(f.RefreshWindow, r.Duration/2)
-	iss, sub, aud, _ := r.Token.Identity()
-	e, _, err := c.GetOrFetch(ctx, key, minValid, func(ctx context.Context) (*cache.Entry, error) {
+	e, _, err := c.GetOrFetch(ctx, kp.Key(), minValid, func(ctx context.Context) (*cache.Entry, error) {
 		creds, err := f.exchange(ctx, o, r)
 		if err != nil {
 			return nil, err
@@ -70,7 +69,7 @@ func (f *ExchangeFlags) cached(ctx context.Context, o *IO, r exchange.Request) (
 		return &cache.Entry{
 			Role:        r.RoleARN,
 			Session:     r.SessionName,
-			Identity:    fmt.Sprintf("iss=%s sub=%s aud=%s", iss, sub, exchange.Audience(aud).String()),
+			Identity:    kp.Identity(),
 			Credentials: creds,
 		}, nil
 	})
