@@ -94,9 +94,9 @@ func (c *TrustPolicyCmd) spec(o *IO) (exchange.TrustSpec, error) {
 	if c.Org == "" {
 		return s, usageError("--org ORG is required: the Pulumi organization, which is the tokens' audience and part of their subject")
 	}
-	for flag, v := range map[string]string{"--org": c.Org, "--project": c.Project, "--stack": c.Stack, "--environment": c.Environment} {
-		if strings.ContainsAny(v, ": \t\r\n") {
-			return s, usageError("%s %q must not contain ':' or white space: Pulumi names have neither", flag, v)
+	for _, f := range [...]struct{ flag, v string }{{"--org", c.Org}, {"--project", c.Project}, {"--stack", c.Stack}, {"--environment", c.Environment}} {
+		if strings.ContainsAny(f.v, ": \t\r\n") {
+			return s, usageError("%s %q must not contain ':' or white space: Pulumi names have neither", f.flag, f.v)
 		}
 	}
 	switch {
