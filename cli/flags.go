@@ -60,7 +60,9 @@ func (f *ExchangeFlags) request(o *IO) (exchange.Request, error) {
 	if r.Token, err = src.Load(); err != nil {
 		return r, err
 	}
-	o.Logf("token from %s: %s", r.Token.Origin, r.Token.Describe())
+	if o.Verbose { // Describe formats every claim: not on the quiet hot path
+		o.Logf("token from %s: %s", r.Token.Origin, r.Token.Describe())
+	}
 	if err := r.Token.CheckTime(timeNow()); err != nil {
 		return r, err
 	}
