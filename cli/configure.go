@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -175,21 +176,16 @@ const (
 // warnOverrides warns about settings the SDKs use before credential_process.
 func (c *ConfigureProfileCmd) warnOverrides(o *IO, config []byte) {
 	for _, k := range awsconfig.Keys(config, c.Profile, false) {
-		for _, ov := range awsconfig.Overriding {
-			if k == ov {
-				o.Warnf("%s also sets %s, which the AWS SDKs use instead of credential_process; remove it", awsconfig.SectionHeader(c.Profile), k)
-			}
+		if slices.Contains(awsconfig.Overriding, k) {
+			o.Warnf("%s also sets %s, which the AWS SDKs use instead of credential_process; remove it", awsconfig.SectionHeader(c.Profile), k)
 		}
 	}
-	if p, err := awsconfig.CredentialsPath(); err == nil {
-		if b, err := os.ReadFile(p); err == nil {
-			for _, k := range awsconfig.Keys(b, c.Profile, true) {
-				if k == "aws_access_key_id" {
-					o.Warnf("the credentials file %s has keys for profile %s, which the AWS SDKs use instead of credential_process; remove them", p, c.Profile)
-					break
-				}
-			}
-		}
+	p, err := awsconfig.CredentialsPath()
+	if err != nil {
+		return
+	}
+	if b, err := os.ReadFile(p); err == nil && slices.Contains(awsconfig.Keys(b, c.Profile, true), "aws_access_key_id") {
+		o.Warnf("the credentials file %s has keys for profile %s, which the AWS SDKs use instead of credential_process; remove them", p, c.Profile)
 	}
 }
 
