@@ -20,6 +20,7 @@ func redactTokens(s string) string {
 			b.WriteString(s)
 			return b.String()
 		}
+		// "eyJ" are token bytes themselves, so end >= i+3: s always shrinks.
 		end, dots := i, 0
 		for end < len(s) && isTokenByte(s[end]) {
 			if s[end] == '.' {
@@ -32,10 +33,6 @@ func redactTokens(s string) string {
 			b.WriteString("[token redacted]")
 		} else {
 			b.WriteString(s[:end])
-		}
-		if end == i {
-			end = i + 3
-			b.WriteString(s[i:end])
 		}
 		s = s[end:]
 	}
