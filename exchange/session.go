@@ -38,26 +38,23 @@ func SessionNameFor(c Claims) string {
 	return name
 }
 
-// pulumiSessionName reads Pulumi subjects:
-// pulumi:deploy:org:ORG:project:PROJECT:stack:STACK:operation:OP:scope:write
-// and pulumi:environments:org:ORG:env:ENV.
+// pulumiSessionName names a session after a Pulumi subject (see
+// ParsePulumiSubject): pulumi-ORG-PROJECT-STACK-OPERATION for Deployments,
+// pulumi-ORG-env-ENV for ESC, pulumi-ORG-KIND otherwise; "" for a subject
+// that is not Pulumi's.
 func pulumiSessionName(sub string) string {
-	f := strings.Split(sub, ":")
-	if len(f) < 4 || f[0] != "pulumi" || f[2] != "org" {
+	p, ok := ParsePulumiSubject(sub)
+	if !ok {
 		return ""
 	}
-	kv := map[string]string{}
-	for i := 2; i+1 < len(f); i += 2 {
-		kv[f[i]] = f[i+1]
-	}
-	parts := []string{"pulumi", kv["org"]}
-	switch f[1] {
+	parts := []string{"pulumi", p.Org}
+	switch p.Kind {
 	case "deploy":
-		parts = append(parts, kv["project"], kv["stack"], kv["operation"])
+		parts = append(parts, p.Project, p.Stack, p.Operation)
 	case "environments":
-		parts = append(parts, "env", kv["env"])
+		parts = append(parts, "env", p.Env)
 	default:
-		parts = append(parts, f[1])
+		parts = append(parts, p.Kind)
 	}
 	var kept []string
 	for _, p := range parts {

@@ -34,6 +34,7 @@ func TestSessionNameFor(t *testing.T) {
 		{"pulumi deploy preview", "pulumi:deploy:org:acme:project:web:stack:prod:operation:preview:scope:write", "pulumi-acme-web-prod-preview"},
 		{"pulumi esc", "pulumi:environments:org:acme:env:prod", "pulumi-acme-env-prod"},
 		{"pulumi esc from iac", "pulumi:environments:org:acme:env:<yaml>", "pulumi-acme-env-yaml"},
+		{"pulumi esc, colon in env", "pulumi:environments:org:acme:env:proj:dev", "pulumi-acme-env-proj-dev"},
 		{"pulumi other", "pulumi:insights:org:acme", "pulumi-acme-insights"},
 		{"github", "repo:octo/app:ref:refs/heads/main", "repo-octo-app-ref-refs-heads-main"},
 		{"gitlab", "project_path:group/proj:ref_type:branch:ref:main", "project_path-group-proj-ref_type-branch-ref-main"},
