@@ -146,9 +146,6 @@ func WriteVars(w io.Writer, format string, vars []Var) error {
 // Expiration, is written as an empty value. AccessKeyID and SecretAccessKey
 // must not be empty.
 func Env(w io.Writer, format string, c exchange.Credentials) error {
-	if _, err := lookup(format); err != nil {
-		return err
-	}
 	if err := checkKeys(c); err != nil {
 		return err
 	}
