@@ -73,6 +73,9 @@ func (c *DoctorCmd) Run(o *IO) error {
 		ck.fail("timeout", kindError(exchange.KindInput, "--timeout must be positive, e.g. 30s"))
 		timeout = 30 * time.Second
 	}
+	if c.RefreshWindow < 0 {
+		ck.fail("refresh window", kindError(exchange.KindInput, "--refresh-window must not be negative, e.g. 15m"))
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 
