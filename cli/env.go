@@ -1,10 +1,6 @@
 package cli
 
-import (
-	"bytes"
-
-	"github.com/oidc-creds/oidc-creds/format"
-)
+import "github.com/oidc-creds/oidc-creds/format"
 
 // EnvCmd prints shell statements that set the credentials.
 type EnvCmd struct {
@@ -12,16 +8,12 @@ type EnvCmd struct {
 	ExchangeFlags
 }
 
-// Run exchanges (or reads the cache) and prints the statements.
+// Run exchanges (or reads the cache) and prints the statements (format.Env
+// writes all or nothing).
 func (c *EnvCmd) Run(o *IO) error {
 	creds, err := c.credentials(o)
 	if err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	if err := format.Env(&b, c.Format, creds); err != nil {
-		return err
-	}
-	_, err = o.Stdout.Write(b.Bytes())
-	return err
+	return format.Env(o.Stdout, c.Format, creds)
 }

@@ -1,10 +1,6 @@
 package cli
 
-import (
-	"bytes"
-
-	"github.com/oidc-creds/oidc-creds/format"
-)
+import "github.com/oidc-creds/oidc-creds/format"
 
 // ProcessCmd prints credential_process JSON.
 type ProcessCmd struct {
@@ -12,16 +8,11 @@ type ProcessCmd struct {
 }
 
 // Run exchanges (or reads the cache) and prints the JSON; nothing reaches
-// stdout unless everything succeeded.
+// stdout unless everything succeeded (format.Process writes all or nothing).
 func (c *ProcessCmd) Run(o *IO) error {
 	creds, err := c.credentials(o)
 	if err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	if err := format.Process(&b, creds); err != nil {
-		return err
-	}
-	_, err = o.Stdout.Write(b.Bytes())
-	return err
+	return format.Process(o.Stdout, creds)
 }
