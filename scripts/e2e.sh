@@ -481,33 +481,31 @@ if need env-eval-awscli aws minio; then
 	fi
 fi
 
-step "aws-sdk-go-v2: config.LoadDefaultConfig resolves the profile, S3 ListBuckets"
-begin
-if need go-sdk-list-buckets minio; then
-	if timeout 120 "$work/bin/sdkresolve" --profile e2e --list-buckets "$MINIO_URL" >"$work/go.out" 2>"$work/go.err" &&
-		grep -q "from ProcessProvider" "$work/go.out" &&
-		{ [ "$bucket_made" = 0 ] || grep -qx "$BUCKET" "$work/go.out"; }; then
-		same=""
-		grep -q "resolved $KEY " "$work/go.out" && same=" (the same key as the AWS CLI's: shared cache)"
-		pass go-sdk-list-buckets "$(head -n1 "$work/go.out")$same; lists $(($(wc -l <"$work/go.out") - 1)) bucket(s)"
+# sdk_list_buckets CHECK "NEEDS..." RESOLVED COMMAND...: COMMAND resolves the
+# e2e profile with an SDK's own credential_process provider, prints a first
+# line that matches RESOLVED and holds the access key id, then the bucket
+# names at MinIO, one a line. Its output goes to $work/CHECK.out and .err.
+sdk_list_buckets() {
+	local name=$1 needs=$2 resolved=$3 out=$work/$1 same=''
+	shift 3
+	begin
+	# shellcheck disable=SC2086 # NEEDS is a list of words
+	need "$name" $needs || return 0
+	if timeout 120 "$@" >"$out.out" 2>"$out.err" && grep -q "$resolved" "$out.out" &&
+		{ [ "$bucket_made" = 0 ] || grep -qx "$BUCKET" "$out.out"; }; then
+		grep -q "resolved $KEY " "$out.out" && same=" (the same key as oidc-creds process: shared cache)"
+		pass "$name" "$(head -n1 "$out.out")$same; lists $(($(wc -l <"$out.out") - 1)) bucket(s)"
 	else
-		fail go-sdk-list-buckets "sdkresolve did not resolve the profile and list $BUCKET" "$work/go.out" "$work/go.err"
+		fail "$name" "${1##*/} did not resolve the profile and list $BUCKET" "$out.out" "$out.err"
 	fi
-fi
+}
+
+step "aws-sdk-go-v2: config.LoadDefaultConfig resolves the profile, S3 ListBuckets"
+sdk_list_buckets go-sdk-list-buckets minio "resolved .* from ProcessProvider" \
+	"$work/bin/sdkresolve" --profile e2e --list-buckets "$MINIO_URL"
 
 step "AWS SDK for JavaScript v3: fromProcess resolves the profile, S3 ListBuckets"
-begin
-if need js-sdk-list-buckets js minio; then
-	if timeout 120 node "$work/js/listbuckets.mjs" e2e "$MINIO_URL" >"$work/js.out" 2>"$work/js.err" &&
-		grep -q "fromProcess resolved" "$work/js.out" &&
-		{ [ "$bucket_made" = 0 ] || grep -qx "$BUCKET" "$work/js.out"; }; then
-		same=""
-		grep -q "resolved $KEY " "$work/js.out" && same=" (the same key: shared cache)"
-		pass js-sdk-list-buckets "$(head -n1 "$work/js.out")$same; lists $(($(wc -l <"$work/js.out") - 1)) bucket(s)"
-	else
-		fail js-sdk-list-buckets "listbuckets.mjs did not resolve the profile and list $BUCKET" "$work/js.out" "$work/js.err"
-	fi
-fi
+sdk_list_buckets js-sdk-list-buckets "js minio" "fromProcess resolved" node "$work/js/listbuckets.mjs" e2e "$MINIO_URL"
 
 step "the cache under real use: $CONCURRENT concurrent aws s3 ls through one profile, fresh cache"
 begin
