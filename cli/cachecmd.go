@@ -20,11 +20,16 @@ type CacheDirFlag struct {
 	CacheDir string `name:"cache-dir" env:"OIDC_CREDS_CACHE_DIR" placeholder:"DIR" help:"Credential cache directory (default: oidc-creds under the user cache directory)."`
 }
 
+// dir is --cache-dir, else the default cache directory.
 func (f CacheDirFlag) dir() (string, error) {
 	if f.CacheDir != "" {
 		return f.CacheDir, nil
 	}
-	return cache.DefaultDir()
+	d, err := cache.DefaultDir()
+	if err != nil {
+		return "", fmt.Errorf("%w (--cache-dir or OIDC_CREDS_CACHE_DIR)", err)
+	}
+	return d, nil
 }
 
 func (f CacheDirFlag) open(o *IO) (*cache.Cache, error) {

@@ -45,16 +45,7 @@ func (f *ExchangeFlags) exchange(ctx context.Context, o *IO, r exchange.Request)
 }
 
 func (f *ExchangeFlags) cached(ctx context.Context, o *IO, r exchange.Request) (exchange.Credentials, error) {
-	dir := f.CacheDir
-	if dir == "" {
-		d, err := cache.DefaultDir()
-		if err != nil {
-			o.Warnf("credential cache not used: %v; set --cache-dir or OIDC_CREDS_CACHE_DIR", err)
-			return f.exchange(ctx, o, r)
-		}
-		dir = d
-	}
-	c, err := cache.Open(cache.Options{Dir: dir, Logf: o.Logf, Warnf: o.Warnf})
+	c, err := CacheDirFlag{f.CacheDir}.open(o)
 	if err != nil {
 		o.Warnf("credential cache not used: %v", err)
 		return f.exchange(ctx, o, r)
