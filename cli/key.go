@@ -18,12 +18,13 @@ var sdkEnvironment = []string{
 	"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
 	"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
 	"AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT", "AWS_CONFIG_FILE",
+	"AWS_SHARED_CREDENTIALS_FILE",
 }
 
 // keyParts is everything that changes the credentials. Region and endpoint
 // are what was asked for (flags, and the SDK's inputs: its environment
-// variables and the contents of its config file), not what the SDK would
-// resolve: the same inputs always resolve the same way.
+// variables and the contents of its config and credentials files), not what
+// the SDK would resolve: the same inputs always resolve the same way.
 func (f *ExchangeFlags) keyParts(r exchange.Request) cache.KeyParts {
 	iss, sub, aud, tokenHash := r.Token.Identity()
 	return cache.KeyParts{
@@ -49,20 +50,25 @@ func environmentFingerprint() string {
 			b.WriteString(name + "=" + v + "\x00")
 		}
 	}
-	b.WriteString("config=" + configFileHash())
+	b.WriteString("config=" + sdkFileHash("AWS_CONFIG_FILE", "config"))
+	// The SDK merges the credentials file's profiles into the config
+	// file's, so a region or endpoint_url there counts as well.
+	if h := sdkFileHash("AWS_SHARED_CREDENTIALS_FILE", "credentials"); h != "" {
+		b.WriteString("\x00credentials=" + h)
+	}
 	return b.String()
 }
 
-// configFileHash hashes the AWS config file (a profile may set region or
-// endpoint_url); "" when there is none.
-func configFileHash() string {
-	path := os.Getenv("AWS_CONFIG_FILE")
+// sdkFileHash hashes one of the SDK's shared files: the file that the
+// variable env names, else ~/.aws/name; "" when there is none.
+func sdkFileHash(env, name string) string {
+	path := os.Getenv(env)
 	if path == "" {
 		home, err := os.UserHomeDir()
 		if err != nil {
 			return ""
 		}
-		path = filepath.Join(home, ".aws", "config")
+		path = filepath.Join(home, ".aws", name)
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
