@@ -562,13 +562,16 @@ EOF
 	fi
 fi
 
-# expect_failure CHECK PROFILE TEXT...: aws s3 ls through PROFILE fails, and
-# the AWS CLI shows oidc-creds' explanation, containing every TEXT, as
+# expect_failure CHECK "NEEDS..." PROFILE TEXT...: unless a prerequisite is
+# missing (SKIP), aws s3 ls through PROFILE fails, and the AWS CLI shows
+# oidc-creds' explanation, containing every TEXT, as
 # "Error when retrieving credentials from custom-process: oidc-creds: …".
 expect_failure() {
-	local name=$1 prof=$2 err=$work/$1.err t line
-	shift 2
+	local name=$1 needs=$2 prof=$3 err=$work/$1.err t line
+	shift 3
 	begin
+	# shellcheck disable=SC2086 # NEEDS is a list of words
+	need "$name" $needs || return 0
 	if s3 --profile "$prof" s3 ls >"$work/$name.out" 2>"$err"; then
 		fail "$name" "aws s3 ls succeeded; it should have failed" "$work/$name.out"
 		return
@@ -591,38 +594,27 @@ expect_failure() {
 	pass "$name" "aws: ${line#Error when retrieving credentials from custom-process: }"
 }
 
+# A token that expired 10 s ago: within oidc-creds' 30 s of clock skew, so
+# STS is the one that refuses it. Minted afresh right before each use.
+mint_expired_at_sts() { mint --sub "$SUB" --aud "$AUD" --exp-in -10s >"$work/token-expired-at-sts"; }
+
 step "failures read well through the AWS CLI, against MinIO"
-if need minio-expired-token aws minio; then
-	expect_failure minio-expired-token minio-expired "the token from file" "expired at" "ago; get a fresh token from the identity provider"
-fi
-if need minio-expired-at-sts aws minio; then
-	# Expired 10 s ago: within oidc-creds' 30 s of clock skew, so MinIO is the
-	# one that refuses it (InvalidParameterValue "Token is expired").
-	mint --sub "$SUB" --aud "$AUD" --exp-in -10s >"$work/token-expired-at-sts"
-	expect_failure minio-expired-at-sts minio-expired-at-sts "STS says the token expired at" "get a fresh token"
-fi
-if need minio-wrong-audience aws minio; then
-	# MinIO answers InvalidParameterValue about the azp claim where AWS answers
-	# InvalidIdentityToken "Incorrect token audience": the same explanation.
-	expect_failure minio-wrong-audience minio-wrong-aud "does not list the token's audience" "add it as a client ID"
-fi
-if need minio-unknown-role aws minio; then
-	# MinIO answers InvalidParameterValue "RoleARN … is not defined" where AWS
-	# answers AccessDenied.
-	expect_failure minio-unknown-role minio-unknown-role "knows no role arn:minio:iam:::role/no-such-role" "check --role-arn"
-fi
+expect_failure minio-expired-token "aws minio" minio-expired "the token from file" "expired at" "ago; get a fresh token from the identity provider"
+# MinIO answers InvalidParameterValue "Token is expired".
+mint_expired_at_sts
+expect_failure minio-expired-at-sts "aws minio" minio-expired-at-sts "STS says the token expired at" "get a fresh token"
+# MinIO answers InvalidParameterValue about the azp claim where AWS answers
+# InvalidIdentityToken "Incorrect token audience": the same explanation.
+expect_failure minio-wrong-audience "aws minio" minio-wrong-aud "does not list the token's audience" "add it as a client ID"
+# MinIO answers InvalidParameterValue "RoleARN … is not defined" where AWS
+# answers AccessDenied.
+expect_failure minio-unknown-role "aws minio" minio-unknown-role "knows no role arn:minio:iam:::role/no-such-role" "check --role-arn"
 
 step "failures read well through the AWS CLI, with AWS's error codes (teststs' STS)"
-if need aws-codes-expired-at-sts aws; then
-	mint --sub "$SUB" --aud "$AUD" --exp-in -10s >"$work/token-expired-at-sts"
-	expect_failure aws-codes-expired-at-sts aws-expired-at-sts "STS says the token expired at" "get a fresh token"
-fi
-if need aws-codes-wrong-audience aws; then
-	expect_failure aws-codes-wrong-audience aws-wrong-aud "does not list the token's audience \"someone-else\""
-fi
-if need aws-codes-unknown-role aws; then
-	expect_failure aws-codes-unknown-role aws-unknown-role "the trust policy of role ${AWS_ROLE%/*}/no-such-role does not accept this token (or the role does not exist)"
-fi
+mint_expired_at_sts
+expect_failure aws-codes-expired-at-sts aws aws-expired-at-sts "STS says the token expired at" "get a fresh token"
+expect_failure aws-codes-wrong-audience aws aws-wrong-aud "does not list the token's audience \"someone-else\""
+expect_failure aws-codes-unknown-role aws aws-unknown-role "the trust policy of role ${AWS_ROLE%/*}/no-such-role does not accept this token (or the role does not exist)"
 
 step "MinIO's differences from AWS"
 begin
