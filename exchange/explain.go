@@ -55,7 +55,6 @@ func (x *Exchanger) explain(ctx context.Context, err error, r Request, attempts 
 		case code == "RegionDisabledException":
 			e.Msg = fmt.Sprintf("STS is not activated in region %s for this account; activate it in IAM account settings or pick another --region", orUnknown(x.Region))
 		case code == "ValidationError":
-			e.Kind = KindRefused
 			e.Msg = "STS rejected a parameter: " + msg
 		case classify(err) == classThrottle:
 			e.Kind = KindUnreachable

@@ -114,13 +114,12 @@ func classify(err error) errClass {
 	}
 	var re *smithyhttp.ResponseError
 	if errors.As(err, &re) {
-		if s := re.HTTPStatusCode(); s >= 500 || s == 429 {
-			if s == 429 {
-				return classThrottle
-			}
+		switch s := re.HTTPStatusCode(); {
+		case s == 429:
+			return classThrottle
+		case s >= 500:
 			return classServer
 		}
-		return classOther
 	}
 	return classOther
 }
