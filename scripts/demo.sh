@@ -28,7 +28,12 @@ teststs serve --addr 127.0.0.1:0 --audience acme \
 	--state-file "$work/sts.json" >"$work/sts.log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do [ -s "$work/sts.json" ] && break; sleep 0.1; done
-url=$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$work/sts.json")
+url=$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$work/sts.json" 2>/dev/null)
+if [ -z "$url" ]; then
+	echo "the test STS did not start within 10 s:" >&2
+	cat "$work/sts.log" >&2
+	exit 1
+fi
 echo "STS at $url, issuer $url/oidc"
 
 step "mint a Pulumi Deployments token (sub pulumi:deploy:org:acme:project:web:stack:dev:operation:update:scope:write)"
