@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -167,11 +168,21 @@ func (c *ConfigureProfileCmd) processArgs() ([]string, error) {
 	return args, nil
 }
 
-// The defaults of ExchangeFlags' --timeout and --refresh-window.
-const (
-	defaultTimeout       = 30 * time.Second
-	defaultRefreshWindow = 15 * time.Minute
+// The defaults of ExchangeFlags' --timeout and --refresh-window, read from
+// their default tags, so that each default is written in one place.
+var (
+	defaultTimeout       = flagDefault("Timeout")
+	defaultRefreshWindow = flagDefault("RefreshWindow")
 )
+
+func flagDefault(field string) time.Duration {
+	sf, _ := reflect.TypeFor[ExchangeFlags]().FieldByName(field)
+	d, err := time.ParseDuration(sf.Tag.Get("default"))
+	if err != nil {
+		panic("ExchangeFlags." + field + " has no duration default tag")
+	}
+	return d
+}
 
 // warnOverrides warns about settings the SDKs use before credential_process.
 func (c *ConfigureProfileCmd) warnOverrides(o *IO, config []byte) {

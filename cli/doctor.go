@@ -121,7 +121,7 @@ func (c *DoctorCmd) Run(o *IO) error {
 
 // checkToken finds, decodes and checks the token; r gets it when it is usable.
 func (c *DoctorCmd) checkToken(o *IO, ck *checklist, r *exchange.Request) bool {
-	tok, err := exchange.Source{File: c.TokenFile, Env: c.TokenEnv, Stdin: o.Stdin}.Load()
+	tok, err := c.load(o)
 	if err != nil {
 		ck.fail("token", err)
 		return false

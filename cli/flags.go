@@ -15,8 +15,7 @@ type ExchangeFlags struct {
 	Policy      string   `name:"policy" env:"OIDC_CREDS_POLICY" placeholder:"JSON|@FILE" help:"Inline session policy: JSON text or @FILE, at most 2048 characters."`
 	Duration    string   `name:"duration" env:"OIDC_CREDS_DURATION" default:"1h" placeholder:"XhYmZs" help:"Session duration in the XhYmZs form (1h, 45m, 1h30m, 900s), 15m to 12h, at most the role's MaxSessionDuration; default ${default}."`
 
-	TokenFile string `name:"token-file" env:"OIDC_CREDS_TOKEN_FILE" placeholder:"PATH" help:"Read the OIDC token from this file ('-' for standard input). Default: $PULUMI_OIDC_TOKEN, then /mnt/pulumi/pulumi.oidc, then $AWS_WEB_IDENTITY_TOKEN_FILE."`
-	TokenEnv  string `name:"token-env" env:"OIDC_CREDS_TOKEN_ENV" placeholder:"NAME" help:"Read the OIDC token from the environment variable NAME."`
+	TokenFlags
 
 	Region      string        `name:"region" env:"OIDC_CREDS_REGION" help:"STS region (default: the SDK's resolution: AWS_REGION, AWS_DEFAULT_REGION, the profile; else us-east-1)."`
 	EndpointURL string        `name:"endpoint-url" env:"OIDC_CREDS_ENDPOINT_URL" placeholder:"URL" help:"STS endpoint URL (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, else the regional STS endpoint)."`
@@ -56,8 +55,7 @@ func (f *ExchangeFlags) request(o *IO) (exchange.Request, error) {
 	if f.RefreshWindow < 0 {
 		return r, &exchange.Error{Kind: exchange.KindInput, Msg: "--refresh-window must not be negative, e.g. 15m"}
 	}
-	src := exchange.Source{File: f.TokenFile, Env: f.TokenEnv, Stdin: o.Stdin}
-	if r.Token, err = src.Load(); err != nil {
+	if r.Token, err = f.load(o); err != nil {
 		return r, err
 	}
 	if o.Verbose { // Describe formats every claim: not on the quiet hot path
@@ -72,6 +70,18 @@ func (f *ExchangeFlags) request(o *IO) (exchange.Request, error) {
 		o.Logf("session name %s (derived from the token)", r.SessionName)
 	}
 	return r, nil
+}
+
+// TokenFlags say where to read the token: part of ExchangeFlags, and on
+// their own for the commands that read a token without exchanging it
+// (token, trust-policy --from-token).
+type TokenFlags struct {
+	TokenFile string `name:"token-file" env:"OIDC_CREDS_TOKEN_FILE" placeholder:"PATH" help:"Read the OIDC token from this file ('-' for standard input). Default: $PULUMI_OIDC_TOKEN, then /mnt/pulumi/pulumi.oidc, then $AWS_WEB_IDENTITY_TOKEN_FILE."`
+	TokenEnv  string `name:"token-env" env:"OIDC_CREDS_TOKEN_ENV" placeholder:"NAME" help:"Read the OIDC token from the environment variable NAME."`
+}
+
+func (f TokenFlags) load(o *IO) (*exchange.Token, error) {
+	return exchange.Source{File: f.TokenFile, Env: f.TokenEnv, Stdin: o.Stdin}.Load()
 }
 
 // timeNow is the clock; tests replace it.

@@ -12,18 +12,6 @@ import (
 	"github.com/oidc-creds/oidc-creds/exchange"
 )
 
-// TokenFlags say where to read the token, for the commands that read one
-// without exchanging it (token, trust-policy --from-token). They are the
-// token flags of ExchangeFlags.
-type TokenFlags struct {
-	TokenFile string `name:"token-file" env:"OIDC_CREDS_TOKEN_FILE" placeholder:"PATH" help:"Read the OIDC token from this file ('-' for standard input). Default: $PULUMI_OIDC_TOKEN, then /mnt/pulumi/pulumi.oidc, then $AWS_WEB_IDENTITY_TOKEN_FILE."`
-	TokenEnv  string `name:"token-env" env:"OIDC_CREDS_TOKEN_ENV" placeholder:"NAME" help:"Read the OIDC token from the environment variable NAME."`
-}
-
-func (f TokenFlags) load(o *IO) (*exchange.Token, error) {
-	return exchange.Source{File: f.TokenFile, Env: f.TokenEnv, Stdin: o.Stdin}.Load()
-}
-
 // TokenCmd shows where the token came from and its claims.
 type TokenCmd struct {
 	TokenFlags
