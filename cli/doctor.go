@@ -11,7 +11,6 @@ import (
 
 	"github.com/aws/smithy-go"
 
-	"github.com/oidc-creds/oidc-creds/cache"
 	"github.com/oidc-creds/oidc-creds/exchange"
 )
 
@@ -269,23 +268,14 @@ func (c *DoctorCmd) checkCache(o *IO, ck *checklist) {
 		ck.skip("cache", "off (--no-cache): every run calls STS")
 		return
 	}
-	dir := c.CacheDir
-	if dir == "" {
-		d, err := cache.DefaultDir()
-		if err != nil {
-			ck.fail("cache", kindError(exchange.KindInput, "%v; set --cache-dir or OIDC_CREDS_CACHE_DIR", err))
-			return
-		}
-		dir = d
-	}
-	cc, err := cache.Open(cache.Options{Dir: dir, Logf: o.Logf, Warnf: o.Warnf})
+	cc, err := CacheDirFlag{c.CacheDir}.open(o)
 	if err != nil {
 		ck.fail("cache", kindError(exchange.KindInput, "the cache cannot be used: %v (--cache-dir or OIDC_CREDS_CACHE_DIR choose another directory)", err))
 		return
 	}
 	f, err := os.CreateTemp(cc.Dir(), ".doctor-*")
 	if err != nil {
-		ck.fail("cache", kindError(exchange.KindInput, "cannot write in %s: %v; fix its permissions, or set --cache-dir", dir, err))
+		ck.fail("cache", kindError(exchange.KindInput, "cannot write in %s: %v; fix its permissions, or set --cache-dir", cc.Dir(), err))
 		return
 	}
 	f.Close()
