@@ -9,7 +9,7 @@ import (
 // ExchangeFlags are the inputs of an exchange, shared by every command that
 // obtains credentials.
 type ExchangeFlags struct {
-	RoleARN     string   `name:"role-arn" env:"OIDC_CREDS_ROLE_ARN,AWS_ROLE_ARN" placeholder:"ARN" help:"IAM role to assume: arn:aws:iam::ACCOUNT:role/NAME (required)."`
+	RoleARN     string   `name:"role-arn" env:"OIDC_CREDS_ROLE_ARN,AWS_ROLE_ARN" placeholder:"ARN" help:"IAM role to assume (required): arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME, e.g. arn:aws:iam::123456789012:role/deploy; MinIO: arn:minio:iam:::role/ID."`
 	SessionName string   `name:"session-name" env:"OIDC_CREDS_SESSION_NAME,AWS_ROLE_SESSION_NAME" placeholder:"NAME" help:"Role session name shown in CloudTrail: 2-64 of [A-Za-z0-9_+=,.@-]. Default: derived from the token (Pulumi: org, project, stack or environment)."`
 	PolicyARNs  []string `name:"policy-arn" env:"OIDC_CREDS_POLICY_ARNS" sep:"," placeholder:"ARN" help:"Managed session policy ARN; repeatable or comma-separated, at most 10."`
 	Policy      string   `name:"policy" env:"OIDC_CREDS_POLICY" placeholder:"JSON|@FILE" help:"Inline session policy: JSON text or @FILE, at most 2048 characters."`
@@ -18,7 +18,7 @@ type ExchangeFlags struct {
 	TokenFlags
 
 	Region      string        `name:"region" env:"OIDC_CREDS_REGION" help:"STS region (default: the SDK's resolution: AWS_REGION, AWS_DEFAULT_REGION, the profile; else us-east-1)."`
-	EndpointURL string        `name:"endpoint-url" env:"OIDC_CREDS_ENDPOINT_URL" placeholder:"URL" help:"STS endpoint URL (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, else the regional STS endpoint)."`
+	EndpointURL string        `name:"endpoint-url" env:"OIDC_CREDS_ENDPOINT_URL" placeholder:"URL" help:"STS endpoint URL (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile's endpoint_url, else the regional STS endpoint)."`
 	Timeout     time.Duration `name:"timeout" env:"OIDC_CREDS_TIMEOUT" default:"30s" help:"Time limit for the whole run, retries and waiting for the cache lock included."`
 
 	NoCache       bool          `name:"no-cache" env:"OIDC_CREDS_NO_CACHE" help:"Neither read nor write the credential cache."`
