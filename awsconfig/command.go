@@ -17,15 +17,17 @@ import (
 //
 // Lines the INI readers would cut are refused: a line break, or # or ;
 // after white space (the Go and JavaScript SDKs take that as a comment).
+//
+// Its errors are *ArgError.
 func CommandLine(args []string, goos string) (string, error) {
 	words := make([]string, len(args))
 	for i, a := range args {
 		if a == "" || strings.ContainsAny(a, "\x00\r\n") {
-			return "", fmt.Errorf("argument %q cannot be written in a credential_process line: it is empty or holds a line break", a)
+			return "", &ArgError{Problem: Unwritable, Arg: a}
 		}
 		if goos == "windows" {
 			if bad := strings.IndexFunc(a, func(r rune) bool { return !safe(r) && r != '\\' }); bad >= 0 {
-				return "", fmt.Errorf("argument %q holds %q, which the AWS SDKs on Windows do not read the same way in a credential_process line; use a path without spaces or special characters (or --executable), and --policy @FILE for a session policy", a, a[bad:bad+1])
+				return "", &ArgError{Problem: NotPlainOnWindows, Arg: a, Text: a[bad : bad+1]}
 			}
 			words[i] = a
 			continue
@@ -35,10 +37,37 @@ func CommandLine(args []string, goos string) (string, error) {
 	line := strings.Join(words, " ")
 	for _, c := range []string{" #", " ;", "\t#", "\t;"} {
 		if strings.Contains(line, c) {
-			return "", fmt.Errorf("the credential_process line would contain %q, which the Go and JavaScript SDKs read as the start of a comment; avoid white space before # or ; in the arguments (use --policy @FILE for a session policy)", c)
+			return "", &ArgError{Problem: ReadAsComment, Text: c}
 		}
 	}
 	return line, nil
+}
+
+// ArgProblem is why CommandLine refused its arguments.
+type ArgProblem int
+
+// The problems.
+const (
+	Unwritable        ArgProblem = iota + 1 // empty, or a line break or NUL
+	NotPlainOnWindows                       // a character the Windows SDKs split differently
+	ReadAsComment                           // white space before # or ;
+)
+
+// ArgError is an argument CommandLine cannot write faithfully.
+type ArgError struct {
+	Problem ArgProblem
+	Arg     string // the argument ("" for ReadAsComment)
+	Text    string // the offending character or characters
+}
+
+func (e *ArgError) Error() string {
+	switch e.Problem {
+	case NotPlainOnWindows:
+		return fmt.Sprintf("argument %q holds %q, which the AWS SDKs on Windows do not read the same way in a credential_process line", e.Arg, e.Text)
+	case ReadAsComment:
+		return fmt.Sprintf("the credential_process line would contain %q, which the Go and JavaScript SDKs read as the start of a comment", e.Text)
+	}
+	return fmt.Sprintf("argument %q cannot be written in a credential_process line: it is empty or holds a line break", e.Arg)
 }
 
 // safe characters need no quoting in sh or shlex.

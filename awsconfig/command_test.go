@@ -132,7 +132,7 @@ func TestCommandLineRefusals(t *testing.T) {
 		{[]string{"x", "a #b"}, "linux", "comment"},
 		{[]string{"x", "a\t;b"}, "linux", "comment"},
 		{[]string{`C:\Program Files\oidc-creds.exe`, "process"}, "windows", "Windows"},
-		{[]string{`C:\bin\oidc-creds.exe`, "--policy", `{"a":1}`}, "windows", "--policy @FILE"},
+		{[]string{`C:\bin\oidc-creds.exe`, "--policy", `{"a":1}`}, "windows", `holds "{"`},
 	} {
 		_, err := CommandLine(tc.args, tc.goos)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -69,11 +69,11 @@ func (c *Cache) Dir() string { return c.dir }
 func (c *Cache) entryPath(key string) string { return filepath.Join(c.dir, key+".json") }
 func (c *Cache) lockPath(key string) string  { return filepath.Join(c.dir, key+".lock") }
 
-// Get returns the entry for key if it holds credentials valid for more than
-// minValid. It takes no lock and scans no directory: it opens KEY.json
+// get returns the entry for key if it holds credentials valid for more than
+// minValid (tests use it to look without fetching). It takes no lock and scans no directory: it opens KEY.json
 // (never through a symlink), reads it and decodes it. Anything unusable is a
 // miss.
-func (c *Cache) Get(key string, minValid time.Duration) (*Entry, bool) {
+func (c *Cache) get(key string, minValid time.Duration) (*Entry, bool) {
 	e, _, err := c.read(key)
 	if err != nil {
 		c.logf("cache: %s: %v", short(key), err)
@@ -134,7 +134,14 @@ func errInvalidKey(key string) error {
 // used (a planted symlink, say) or the entry cannot be written (a full disk),
 // GetOrFetch calls Warnf once and returns the fetched entry with a nil
 // error.
-func (c *Cache) GetOrFetch(ctx context.Context, key string, minValid time.Duration, fetch func(context.Context) (*Entry, error)) (*Entry, Status, error) {
+func (c *Cache) GetOrFetch(ctx context.Context, key string, minValid time.Duration, fetch func(context.Context) (*Entry, error)) (*Entry, error) {
+	e, _, err := c.getOrFetch(ctx, key, minValid, fetch)
+	return e, err
+}
+
+// getOrFetch is GetOrFetch, also saying how it got the entry (for tests;
+// -v shows the same in the log).
+func (c *Cache) getOrFetch(ctx context.Context, key string, minValid time.Duration, fetch func(context.Context) (*Entry, error)) (*Entry, Status, error) {
 	if !validKey(key) {
 		return nil, 0, errInvalidKey(key)
 	}

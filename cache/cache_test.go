@@ -17,31 +17,31 @@ import (
 func TestHitAndMiss(t *testing.T) {
 	c, r := newCache(t)
 	ctx := ctxT(t)
-	if _, ok := c.Get(testKey, 0); ok {
+	if _, ok := c.get(testKey, 0); ok {
 		t.Fatal("Get hit in an empty cache")
 	}
 	f := &fetcher{id: "ONE", exp: time.Now().Add(time.Hour)}
-	e, st, err := c.GetOrFetch(ctx, testKey, 15*time.Minute, f.fetch)
+	e, st, err := c.getOrFetch(ctx, testKey, 15*time.Minute, f.fetch)
 	if err != nil || st != Fetched || e.Credentials.AccessKeyID != "ASIAONE" {
 		t.Fatalf("first GetOrFetch = %v, %v, %v; want ASIAONE, miss, nil", e, st, err)
 	}
 	if e.Version != EntryVersion || e.Written.IsZero() {
 		t.Errorf("GetOrFetch did not fill in Version and Written: %+v", e)
 	}
-	e, st, err = c.GetOrFetch(ctx, testKey, 15*time.Minute, f.fetch)
+	e, st, err = c.getOrFetch(ctx, testKey, 15*time.Minute, f.fetch)
 	if err != nil || st != Hit || e.Credentials.AccessKeyID != "ASIAONE" {
 		t.Fatalf("second GetOrFetch = %v, %v, %v; want ASIAONE, hit, nil", e, st, err)
 	}
 	if n := f.calls.Load(); n != 1 {
 		t.Errorf("fetch called %d times, want 1", n)
 	}
-	got, ok := c.Get(testKey, 15*time.Minute)
+	got, ok := c.get(testKey, 15*time.Minute)
 	if !ok || got.Credentials != e.Credentials || got.Role != e.Role || got.Identity != e.Identity {
 		t.Errorf("Get = %+v, %v; want the fetched entry", got, ok)
 	}
 	// Another key misses.
 	other := KeyParts{RoleARN: "arn:aws:iam::123456789012:role/other"}.Key()
-	if _, ok := c.Get(other, 0); ok {
+	if _, ok := c.get(other, 0); ok {
 		t.Error("Get hit for another key")
 	}
 	if w := r.warnings(); len(w) != 0 {
@@ -63,29 +63,29 @@ func TestExpiryAndMinValid(t *testing.T) {
 	c, _ := newCache(t)
 	ctx := ctxT(t)
 	f := &fetcher{id: "ONE", exp: now.Add(time.Hour)}
-	if _, _, err := c.GetOrFetch(ctx, testKey, 15*time.Minute, f.fetch); err != nil {
+	if _, _, err := c.getOrFetch(ctx, testKey, 15*time.Minute, f.fetch); err != nil {
 		t.Fatal(err)
 	}
 	if e := readEntryFile(t, c.entryPath(testKey)); !e.Written.Equal(now) {
 		t.Errorf("Written = %v, want the clock's %v", e.Written, now)
 	}
-	if _, ok := c.Get(testKey, 15*time.Minute); !ok {
+	if _, ok := c.get(testKey, 15*time.Minute); !ok {
 		t.Error("miss with an hour left and minValid 15m")
 	}
 	now = now.Add(46 * time.Minute) // 14 minutes left
-	if _, ok := c.Get(testKey, 15*time.Minute); ok {
+	if _, ok := c.get(testKey, 15*time.Minute); ok {
 		t.Error("hit with 14 minutes left and minValid 15m")
 	}
-	if _, ok := c.Get(testKey, 10*time.Minute); !ok {
+	if _, ok := c.get(testKey, 10*time.Minute); !ok {
 		t.Error("miss with 14 minutes left and minValid 10m")
 	}
 	f2 := &fetcher{id: "TWO", exp: now.Add(time.Hour)}
-	e, st, err := c.GetOrFetch(ctx, testKey, 15*time.Minute, f2.fetch)
+	e, st, err := c.getOrFetch(ctx, testKey, 15*time.Minute, f2.fetch)
 	if err != nil || st != Refreshed || e.Credentials.AccessKeyID != "ASIATWO" {
 		t.Fatalf("GetOrFetch = %v, %v, %v; want ASIATWO, refreshed, nil", e, st, err)
 	}
 	now = now.Add(2 * time.Hour)
-	if _, ok := c.Get(testKey, 0); ok {
+	if _, ok := c.get(testKey, 0); ok {
 		t.Error("hit for expired credentials")
 	}
 }
@@ -116,11 +116,11 @@ func TestBadEntriesAreMissesAndRewritten(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			c, r := newCache(t)
 			writeRaw(t, c.entryPath(testKey), content)
-			if _, ok := c.Get(testKey, 0); ok {
+			if _, ok := c.get(testKey, 0); ok {
 				t.Fatal("Get hit")
 			}
 			f := &fetcher{id: "NEW", exp: now.Add(time.Hour)}
-			e, st, err := c.GetOrFetch(ctxT(t), testKey, 0, f.fetch)
+			e, st, err := c.getOrFetch(ctxT(t), testKey, 0, f.fetch)
 			if err != nil || st != Refreshed || e.Credentials.AccessKeyID != "ASIANEW" {
 				t.Fatalf("GetOrFetch = %v, %v, %v; want ASIANEW, refreshed, nil", e, st, err)
 			}
@@ -135,7 +135,7 @@ func TestBadEntriesAreMissesAndRewritten(t *testing.T) {
 	// The control: the valid content hits.
 	c, _ := newCache(t)
 	writeRaw(t, c.entryPath(testKey), full)
-	if _, ok := c.Get(testKey, 0); !ok {
+	if _, ok := c.get(testKey, 0); !ok {
 		t.Error("a valid hand-written entry misses")
 	}
 }
@@ -153,11 +153,11 @@ func TestPlantedEntrySymlink(t *testing.T) {
 		skipIfNoSymlinks(t, err)
 		t.Fatal(err)
 	}
-	if _, ok := c.Get(testKey, 0); ok {
+	if _, ok := c.get(testKey, 0); ok {
 		t.Fatal("Get followed a planted symlink")
 	}
 	f := &fetcher{id: "REAL", exp: time.Now().Add(time.Hour)}
-	e, st, err := c.GetOrFetch(ctxT(t), testKey, 0, f.fetch)
+	e, st, err := c.getOrFetch(ctxT(t), testKey, 0, f.fetch)
 	if err != nil || st != Refreshed || e.Credentials.AccessKeyID != "ASIAREAL" {
 		t.Fatalf("GetOrFetch = %v, %v, %v; want ASIAREAL, refreshed, nil", e, st, err)
 	}
@@ -185,7 +185,7 @@ func TestPlantedLockSymlink(t *testing.T) {
 				t.Fatal(err)
 			}
 			f := &fetcher{id: "ONE", exp: time.Now().Add(time.Hour)}
-			e, st, err := c.GetOrFetch(ctxT(t), testKey, 0, f.fetch)
+			e, st, err := c.getOrFetch(ctxT(t), testKey, 0, f.fetch)
 			if err != nil || st != Fetched || e.Credentials.AccessKeyID != "ASIAONE" {
 				t.Fatalf("GetOrFetch = %v, %v, %v; want ASIAONE, miss, nil", e, st, err)
 			}
@@ -274,18 +274,18 @@ func TestWriteFailureStillReturnsCredentials(t *testing.T) {
 	}
 	t.Cleanup(func() { writeFileAtomic = old })
 	f := &fetcher{id: "ONE", exp: time.Now().Add(time.Hour)}
-	e, st, err := c.GetOrFetch(ctxT(t), testKey, 0, f.fetch)
+	e, st, err := c.getOrFetch(ctxT(t), testKey, 0, f.fetch)
 	if err != nil || st != Fetched || e.Credentials.AccessKeyID != "ASIAONE" {
 		t.Fatalf("GetOrFetch = %v, %v, %v; want ASIAONE, miss, nil", e, st, err)
 	}
 	if w := r.warnings(); len(w) != 1 || !strings.Contains(w[0], "no space left") {
 		t.Errorf("warnings = %q, want one about the full disk", w)
 	}
-	if _, ok := c.Get(testKey, 0); ok {
+	if _, ok := c.get(testKey, 0); ok {
 		t.Error("an entry exists although the write failed")
 	}
 	// The lock was released: the next call fetches again, without waiting.
-	if _, st, err := c.GetOrFetch(ctxT(t), testKey, 0, f.fetch); err != nil || st != Fetched {
+	if _, st, err := c.getOrFetch(ctxT(t), testKey, 0, f.fetch); err != nil || st != Fetched {
 		t.Errorf("second GetOrFetch = %v, %v", st, err)
 	}
 }
@@ -300,7 +300,7 @@ func TestUnwritableDir(t *testing.T) {
 	}
 	t.Cleanup(func() { os.Chmod(c.Dir(), 0o700) })
 	f := &fetcher{id: "ONE", exp: time.Now().Add(time.Hour)}
-	e, _, err := c.GetOrFetch(ctxT(t), testKey, 0, f.fetch)
+	e, _, err := c.getOrFetch(ctxT(t), testKey, 0, f.fetch)
 	if err != nil || e.Credentials.AccessKeyID != "ASIAONE" {
 		t.Fatalf("GetOrFetch = %v, %v", e, err)
 	}
@@ -316,7 +316,7 @@ func (e *fetchError) Error() string { return "sts: " + e.code }
 func TestFetchErrorReturnedAsIs(t *testing.T) {
 	c, r := newCache(t)
 	want := &fetchError{"AccessDenied"}
-	e, _, err := c.GetOrFetch(ctxT(t), testKey, 0, func(context.Context) (*Entry, error) { return nil, want })
+	e, _, err := c.getOrFetch(ctxT(t), testKey, 0, func(context.Context) (*Entry, error) { return nil, want })
 	if err != want || e != nil {
 		t.Fatalf("GetOrFetch = %v, %v; want nil and fetch's error itself", e, err)
 	}
@@ -324,12 +324,12 @@ func TestFetchErrorReturnedAsIs(t *testing.T) {
 		t.Errorf("an entry was written: %v", err)
 	}
 	// nil, nil from fetch is an error, not a crash.
-	if _, _, err := c.GetOrFetch(ctxT(t), testKey, 0, func(context.Context) (*Entry, error) { return nil, nil }); err == nil {
+	if _, _, err := c.getOrFetch(ctxT(t), testKey, 0, func(context.Context) (*Entry, error) { return nil, nil }); err == nil {
 		t.Error("GetOrFetch accepted a nil entry")
 	}
 	// The lock was released.
 	f := &fetcher{id: "ONE", exp: time.Now().Add(time.Hour)}
-	if _, st, err := c.GetOrFetch(ctxT(t), testKey, 0, f.fetch); err != nil || st != Fetched {
+	if _, st, err := c.getOrFetch(ctxT(t), testKey, 0, f.fetch); err != nil || st != Fetched {
 		t.Errorf("GetOrFetch after an error = %v, %v", st, err)
 	}
 	if w := r.warnings(); len(w) != 0 {
@@ -339,7 +339,7 @@ func TestFetchErrorReturnedAsIs(t *testing.T) {
 
 func TestIncompleteFetchedEntryNotStored(t *testing.T) {
 	c, _ := newCache(t)
-	e, _, err := c.GetOrFetch(ctxT(t), testKey, 0, func(context.Context) (*Entry, error) {
+	e, _, err := c.getOrFetch(ctxT(t), testKey, 0, func(context.Context) (*Entry, error) {
 		e := testEntry("ONE", time.Now().Add(time.Hour))
 		e.Credentials.Expiration = time.Time{}
 		return e, nil
@@ -356,10 +356,10 @@ func TestInvalidKey(t *testing.T) {
 	c, _ := newCache(t)
 	f := &fetcher{id: "ONE", exp: time.Now().Add(time.Hour)}
 	for _, key := range []string{"", "../../etc/passwd", "ABC"} {
-		if _, _, err := c.GetOrFetch(ctxT(t), key, 0, f.fetch); err == nil {
+		if _, _, err := c.getOrFetch(ctxT(t), key, 0, f.fetch); err == nil {
 			t.Errorf("GetOrFetch(%q) succeeded", key)
 		}
-		if _, ok := c.Get(key, 0); ok {
+		if _, ok := c.get(key, 0); ok {
 			t.Errorf("Get(%q) hit", key)
 		}
 	}
@@ -393,7 +393,7 @@ func TestLockWaitEnds(t *testing.T) {
 	// A deadline already past: the first try fails, then the wait ends.
 	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancel()
-	_, _, err := c.GetOrFetch(ctx, testKey, 0, f.fetch)
+	_, _, err := c.getOrFetch(ctx, testKey, 0, f.fetch)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want one wrapping context.DeadlineExceeded", err)
 	}
@@ -412,7 +412,7 @@ func TestLockWaitEnds(t *testing.T) {
 			cancel()
 		}
 	}
-	_, _, err = c2.GetOrFetch(ctx, testKey, 0, f.fetch)
+	_, _, err = c2.getOrFetch(ctx, testKey, 0, f.fetch)
 	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "was canceled") {
 		t.Errorf("err = %v, want a canceled wait", err)
 	}
@@ -435,7 +435,7 @@ func TestWaitedForAnotherFetcher(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() {
-		_, _, err := first.GetOrFetch(ctxT(t), testKey, 0, func(context.Context) (*Entry, error) {
+		_, _, err := first.getOrFetch(ctxT(t), testKey, 0, func(context.Context) (*Entry, error) {
 			close(inFetch)
 			<-release
 			return testEntry("FIRST", time.Now().Add(time.Hour)), nil
@@ -451,7 +451,7 @@ func TestWaitedForAnotherFetcher(t *testing.T) {
 	res := make(chan result, 1)
 	f := &fetcher{id: "SECOND", exp: time.Now().Add(time.Hour)}
 	go func() {
-		e, st, err := second.GetOrFetch(ctxT(t), testKey, 0, f.fetch)
+		e, st, err := second.getOrFetch(ctxT(t), testKey, 0, f.fetch)
 		res <- result{e, st, err}
 	}()
 	select {
@@ -491,7 +491,7 @@ func TestConcurrentGoroutinesFetchOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			e, _, err := caches[i].GetOrFetch(ctxT(t), testKey, 0, fetch)
+			e, err := caches[i].GetOrFetch(ctxT(t), testKey, 0, fetch)
 			if err != nil {
 				t.Error(err)
 				return
@@ -527,7 +527,7 @@ func TestListAndClear(t *testing.T) {
 			writeRaw(t, c.entryPath(keyFor(tc.role)), string(data))
 			continue
 		}
-		if _, _, err := c.GetOrFetch(ctx, keyFor(tc.role), 0, f.fetch); err != nil {
+		if _, _, err := c.getOrFetch(ctx, keyFor(tc.role), 0, f.fetch); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -624,11 +624,11 @@ func BenchmarkGet(b *testing.B) {
 		b.Fatal(err)
 	}
 	f := &fetcher{id: "BENCH", exp: time.Now().Add(time.Hour)}
-	if _, _, err := c.GetOrFetch(context.Background(), testKey, 0, f.fetch); err != nil {
+	if _, _, err := c.getOrFetch(context.Background(), testKey, 0, f.fetch); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, ok := c.Get(testKey, 15*time.Minute); !ok {
+		if _, ok := c.get(testKey, 15*time.Minute); !ok {
 			b.Fatal("miss")
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/creds"
 )
 
 // EntryVersion is the only [Entry.Version] this package reads; an entry with
@@ -32,24 +32,15 @@ type Entry struct {
 	Identity string
 	// Credentials are the temporary credentials. They are secret: never
 	// print them in logs or errors.
-	Credentials exchange.Credentials
+	Credentials creds.Credentials
 	// Written is when the entry was written.
 	Written time.Time
 }
 
-// ValidFor reports whether e holds complete credentials (access key id,
-// secret key and expiration) that stay valid for more than d from now. It is
-// false for a nil entry. SessionToken is not required: the credential_process
-// contract makes it optional.
+// ValidFor reports whether e holds credentials that are valid for more than
+// d from now (creds.Credentials.Valid). It is false for a nil entry.
 func (e *Entry) ValidFor(d time.Duration) bool {
-	if e == nil {
-		return false
-	}
-	c := &e.Credentials
-	if c.AccessKeyID == "" || c.SecretAccessKey == "" || c.Expiration.IsZero() {
-		return false
-	}
-	return c.Expiration.Sub(timeNow()) > d
+	return e != nil && e.Credentials.Valid(timeNow(), d) == nil
 }
 
 func encodeEntry(e *Entry) ([]byte, error) {

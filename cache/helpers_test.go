@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/creds"
 )
 
 // secretMarker starts every secret the tests make up, so recorder can check
@@ -92,7 +92,7 @@ func testEntry(id string, exp time.Time) *Entry {
 		Role:     "arn:aws:iam::123456789012:role/test",
 		Session:  "session",
 		Identity: "iss=https://issuer.example sub=test aud=acme",
-		Credentials: exchange.Credentials{
+		Credentials: creds.Credentials{
 			AccessKeyID:     "ASIA" + id,
 			SecretAccessKey: secretMarker + "-key-" + id,
 			SessionToken:    secretMarker + "-token-" + id,

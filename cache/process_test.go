@@ -83,7 +83,7 @@ func TestHelperProcess(t *testing.T) {
 			}
 		}
 	}
-	e, st, err := c.GetOrFetch(ctx, testKey, 15*time.Minute, fetch)
+	e, st, err := c.getOrFetch(ctx, testKey, 15*time.Minute, fetch)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -2,7 +2,7 @@ package cache
 
 import "strconv"
 
-// Status says how GetOrFetch got its entry.
+// Status says how getOrFetch got its entry.
 type Status int
 
 const (

@@ -22,7 +22,7 @@ func TestModes(t *testing.T) {
 	t.Cleanup(func() { syscall.Umask(old) })
 	c, _ := openCache(t, dir)
 	f := &fetcher{id: "ONE", exp: time.Now().Add(time.Hour)}
-	if _, _, err := c.GetOrFetch(ctxT(t), testKey, 0, f.fetch); err != nil {
+	if _, _, err := c.getOrFetch(ctxT(t), testKey, 0, f.fetch); err != nil {
 		t.Fatal(err)
 	}
 	for path, want := range map[string]os.FileMode{
@@ -96,11 +96,11 @@ func TestPlantedFIFOIsAMiss(t *testing.T) {
 		t.Skip(err)
 	}
 	// Would block forever in open if the FIFO were opened like a file.
-	if _, ok := c.Get(testKey, 0); ok {
+	if _, ok := c.get(testKey, 0); ok {
 		t.Fatal("hit")
 	}
 	f := &fetcher{id: "ONE", exp: time.Now().Add(time.Hour)}
-	if _, st, err := c.GetOrFetch(ctxT(t), testKey, 0, f.fetch); err != nil || st != Refreshed {
+	if _, st, err := c.getOrFetch(ctxT(t), testKey, 0, f.fetch); err != nil || st != Refreshed {
 		t.Fatalf("GetOrFetch = %v, %v", st, err)
 	}
 	readEntryFile(t, c.entryPath(testKey))

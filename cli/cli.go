@@ -10,8 +10,7 @@ import (
 	"strings"
 
 	"github.com/alecthomas/kong"
-
-	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/creds"
 )
 
 // CLI holds the global flags; the commands are in commands.
@@ -74,10 +73,10 @@ func (o *IO) Warnf(format string, args ...any) {
 	fmt.Fprint(o.Stderr, redactTokens(fmt.Sprintf("oidc-creds: warning: "+format+"\n", args...)))
 }
 
-// Exit statuses besides those of exchange.Kind.
+// Exit statuses besides those of creds.Kind.
 const (
 	exitOK    = 0
-	exitUsage = int(exchange.KindInput)
+	exitUsage = int(creds.KindInput)
 )
 
 // Main runs the command line args (without the program name) and returns
@@ -95,7 +94,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int)
 	)...)
 	if err != nil {
 		fmt.Fprintf(stderr, "oidc-creds: internal error: %v\n", err)
-		return int(exchange.KindInternal)
+		return int(creds.KindInternal)
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -144,7 +143,7 @@ func report(stderr io.Writer, err error) int {
 	if errors.As(err, &ec) {
 		return ec.ExitCode()
 	}
-	return int(exchange.KindInternal)
+	return int(creds.KindInternal)
 }
 
 // Run is what cmd/main calls.

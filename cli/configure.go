@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/oidc-creds/oidc-creds/awsconfig"
+	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/exchange"
 )
 
@@ -38,14 +39,14 @@ func (c *ConfigureProfileCmd) Run(o *IO) error {
 	exe := c.Executable
 	if exe == "" {
 		if exe, err = selfPath(); err != nil {
-			return &exchange.Error{Kind: exchange.KindInternal, Err: err, Msg: fmt.Sprintf("cannot find the path of this program: %v; pass --executable PATH", err)}
+			return &creds.Error{Kind: creds.KindInternal, Err: err, Msg: fmt.Sprintf("cannot find the path of this program: %v; pass --executable PATH", err)}
 		}
 	} else if exe, err = filepath.Abs(exe); err != nil {
 		return usageError("--executable %s: %v", c.Executable, err)
 	}
 	value, err := awsconfig.CommandLine(append([]string{exe}, args...), runtime.GOOS)
 	if err != nil {
-		return usageError("%v", err)
+		return commandLineError(err)
 	}
 	path, err := awsconfig.Path()
 	if err != nil {
@@ -68,7 +69,7 @@ func (c *ConfigureProfileCmd) Run(o *IO) error {
 		return nil
 	}
 	if err := awsconfig.WriteFile(path, updated); err != nil {
-		return &exchange.Error{Kind: exchange.KindInput, Err: err, Msg: fmt.Sprintf("cannot write the AWS config file %s: %v", path, err)}
+		return &creds.Error{Kind: creds.KindInput, Err: err, Msg: fmt.Sprintf("cannot write the AWS config file %s: %v", path, err)}
 	}
 	verb := "updated"
 	if _, had := awsconfig.Get(old, c.Profile, "credential_process"); !had {
@@ -84,88 +85,87 @@ func (c *ConfigureProfileCmd) Run(o *IO) error {
 // checked as process would check them; the token is not read.
 func (c *ConfigureProfileCmd) processArgs() ([]string, error) {
 	f := c.ExchangeFlags
-	role, err := exchange.ParseRoleARN(f.RoleARN)
-	if err != nil {
-		return nil, err
+	in, probs := f.check()
+	if len(probs) > 0 {
+		return nil, probs[0].err
 	}
-	args := []string{"process", "--role-arn", role.ARN}
-	if f.SessionName != "" {
-		if err := exchange.ValidateSessionName(f.SessionName); err != nil {
-			return nil, err
-		}
-		args = append(args, "--session-name", f.SessionName)
-	}
-	arns, err := exchange.ValidatePolicyARNs(f.PolicyARNs)
-	if err != nil {
-		return nil, err
-	}
-	for _, a := range arns {
-		args = append(args, "--policy-arn", a)
+	a := argList{"process", "--role-arn", in.role.ARN}
+	a.addIf(f.SessionName != "", "--session-name", f.SessionName)
+	for _, p := range in.policyARNs {
+		a.add("--policy-arn", p)
 	}
 	if f.Policy != "" {
-		if _, err := exchange.LoadPolicy(f.Policy); err != nil {
-			return nil, err
-		}
 		p := f.Policy
 		if file, ok := strings.CutPrefix(p, "@"); ok {
-			abs, err := filepath.Abs(file)
+			abs, err := absPath("--policy", file)
 			if err != nil {
-				return nil, usageError("--policy %s: %v", p, err)
+				return nil, err
 			}
 			p = "@" + abs
 		}
-		args = append(args, "--policy", p)
+		a.add("--policy", p)
 	}
-	d, err := exchange.ParseDuration(f.Duration)
-	if err != nil {
+	a.addIf(in.duration != exchange.DefaultDuration, "--duration", f.Duration)
+	if err := c.tokenArgs(&a); err != nil {
 		return nil, err
 	}
-	if d != exchange.DefaultDuration {
-		args = append(args, "--duration", f.Duration)
+	a.addIf(f.Region != "", "--region", f.Region)
+	a.addIf(f.EndpointURL != "", "--endpoint-url", f.EndpointURL)
+	a.addIf(f.Timeout != defaultTimeout, "--timeout", f.Timeout.String())
+	if f.NoCache {
+		a = append(a, "--no-cache")
+	}
+	if f.CacheDir != "" {
+		abs, err := absPath("--cache-dir", f.CacheDir)
+		if err != nil {
+			return nil, err
+		}
+		a.add("--cache-dir", abs)
+	}
+	a.addIf(f.RefreshWindow != defaultRefreshWindow, "--refresh-window", f.RefreshWindow.String())
+	return a, nil
+}
+
+// tokenArgs adds the token flags: a file made absolute, or a variable's
+// name; never a token, and never standard input, which credential_process
+// does not get.
+func (c *ConfigureProfileCmd) tokenArgs(a *argList) error {
+	f := c.TokenFlags
+	if _, err := f.source(&IO{}); err != nil {
+		return err
 	}
 	switch {
 	case f.TokenFile == "-":
-		return nil, usageError("--token-file - (standard input) cannot work in credential_process: the AWS tools give it no token there; name a file or a variable")
-	case f.TokenFile != "" && f.TokenEnv != "":
-		return nil, usageError("--token-file and --token-env both name a token; give one of them")
+		return usageError("--token-file - (standard input) cannot work in credential_process: the AWS tools give it no token there; name a file or a variable")
 	case f.TokenFile != "":
-		abs, err := filepath.Abs(f.TokenFile)
+		abs, err := absPath("--token-file", f.TokenFile)
 		if err != nil {
-			return nil, usageError("--token-file %s: %v", f.TokenFile, err)
+			return err
 		}
-		args = append(args, "--token-file", abs)
+		a.add("--token-file", abs)
 	case f.TokenEnv != "":
-		args = append(args, "--token-env", f.TokenEnv)
+		a.add("--token-env", f.TokenEnv)
 	}
-	if f.Region != "" {
-		args = append(args, "--region", f.Region)
+	return nil
+}
+
+// argList is a command line being built.
+type argList []string
+
+func (a *argList) add(flag, value string) { *a = append(*a, flag, value) }
+
+func (a *argList) addIf(cond bool, flag, value string) {
+	if cond {
+		a.add(flag, value)
 	}
-	if f.EndpointURL != "" {
-		args = append(args, "--endpoint-url", f.EndpointURL)
+}
+
+func absPath(flag, p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", usageError("%s %s: %v", flag, p, err)
 	}
-	if f.Timeout <= 0 {
-		return nil, usageError("--timeout must be positive, e.g. 30s")
-	}
-	if f.Timeout != defaultTimeout {
-		args = append(args, "--timeout", f.Timeout.String())
-	}
-	if f.NoCache {
-		args = append(args, "--no-cache")
-	}
-	if f.CacheDir != "" {
-		abs, err := filepath.Abs(f.CacheDir)
-		if err != nil {
-			return nil, usageError("--cache-dir %s: %v", f.CacheDir, err)
-		}
-		args = append(args, "--cache-dir", abs)
-	}
-	if f.RefreshWindow < 0 {
-		return nil, usageError("--refresh-window must not be negative, e.g. 15m")
-	}
-	if f.RefreshWindow != defaultRefreshWindow {
-		args = append(args, "--refresh-window", f.RefreshWindow.String())
-	}
-	return args, nil
+	return abs, nil
 }
 
 // The defaults of ExchangeFlags' --timeout and --refresh-window, read from
@@ -212,4 +212,19 @@ func selfPath() (string, error) {
 		return filepath.Abs(p)
 	}
 	return os.Executable()
+}
+
+// commandLineError words awsconfig.CommandLine's refusal with the flags
+// that avoid it.
+func commandLineError(err error) error {
+	var ae *awsconfig.ArgError
+	if errors.As(err, &ae) {
+		switch ae.Problem {
+		case awsconfig.NotPlainOnWindows:
+			return usageError("%v; use a path without spaces or special characters (or --executable), and --policy @FILE for a session policy", err)
+		case awsconfig.ReadAsComment:
+			return usageError("%v; avoid white space before # or ; in the arguments (use --policy @FILE for a session policy)", err)
+		}
+	}
+	return usageError("%v", err)
 }

@@ -7,19 +7,32 @@ import (
 	"time"
 
 	"github.com/oidc-creds/oidc-creds/cache"
+	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/token"
 )
 
-// credentials validates the inputs, then serves credentials from the cache
-// or exchanges the token for them.
-func (f *ExchangeFlags) credentials(o *IO) (exchange.Credentials, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), f.Timeout)
-	defer cancel()
-	r, err := f.request(o)
+// credentials reads the token where the flags say and obtains credentials
+// for it: see credentialsFrom.
+func (f *ExchangeFlags) credentials(o *IO) (creds.Credentials, error) {
+	src, err := f.source(o)
 	if err != nil {
-		return exchange.Credentials{}, err
+		return creds.Credentials{}, err
 	}
-	var c exchange.Credentials
+	return f.credentialsFrom(o, src)
+}
+
+// credentialsFrom validates the inputs, reads the token from src, then
+// serves credentials from the cache or exchanges the token for them, all
+// within --timeout.
+func (f *ExchangeFlags) credentialsFrom(o *IO, src token.Source) (creds.Credentials, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), max(f.Timeout, 0))
+	defer cancel()
+	r, err := f.request(ctx, o, src)
+	if err != nil {
+		return creds.Credentials{}, err
+	}
+	var c creds.Credentials
 	if f.NoCache {
 		o.Logf("cache off (--no-cache)")
 		c, err = f.exchange(ctx, o, r)
@@ -27,24 +40,31 @@ func (f *ExchangeFlags) credentials(o *IO) (exchange.Credentials, error) {
 		c, err = f.cached(ctx, o, r)
 	}
 	if err != nil {
-		return exchange.Credentials{}, err
+		return creds.Credentials{}, err
 	}
-	if !c.Expiration.After(timeNow()) {
-		return exchange.Credentials{}, &exchange.Error{Kind: exchange.KindRefused,
+	if err := c.Valid(timeNow(), 0); err != nil {
+		return creds.Credentials{}, &creds.Error{Kind: creds.KindRefused, Err: err,
 			Msg: fmt.Sprintf("STS issued credentials that expired at %s, before they could be used; check this machine's clock", c.Expiration.Format(time.RFC3339))}
 	}
 	return c, nil
 }
 
-func (f *ExchangeFlags) exchange(ctx context.Context, o *IO, r exchange.Request) (exchange.Credentials, error) {
-	x, err := exchange.NewExchanger(ctx, exchange.ClientOptions{Region: f.Region, EndpointURL: f.EndpointURL, Logf: o.Logf})
+// exchange calls STS, and words its failure.
+func (f *ExchangeFlags) exchange(ctx context.Context, o *IO, r exchange.Request) (creds.Credentials, error) {
+	x, err := f.exchanger(ctx, o)
 	if err != nil {
-		return exchange.Credentials{}, err
+		return creds.Credentials{}, err
 	}
-	return x.Exchange(ctx, r)
+	c, err := x.Exchange(ctx, r)
+	return c, explain(err)
 }
 
-func (f *ExchangeFlags) cached(ctx context.Context, o *IO, r exchange.Request) (exchange.Credentials, error) {
+// exchanger is the STS client the flags choose.
+func (f *ExchangeFlags) exchanger(ctx context.Context, o *IO) (*exchange.Exchanger, error) {
+	return exchange.NewExchanger(ctx, exchange.ClientOptions{Region: f.Region, EndpointURL: f.EndpointURL, Logf: o.Logf})
+}
+
+func (f *ExchangeFlags) cached(ctx context.Context, o *IO, r exchange.Request) (creds.Credentials, error) {
 	c, err := CacheDirFlag{f.CacheDir}.open(o)
 	if err != nil {
 		o.Warnf("credential cache not used: %v", err)
@@ -52,7 +72,7 @@ func (f *ExchangeFlags) cached(ctx context.Context, o *IO, r exchange.Request) (
 	}
 	kp := f.keyParts(r)
 	minValid := min(f.RefreshWindow, r.Duration/2)
-	e, _, err := c.GetOrFetch(ctx, kp.Key(), minValid, func(ctx context.Context) (*cache.Entry, error) {
+	e, err := c.GetOrFetch(ctx, kp.Key(), minValid, func(ctx context.Context) (*cache.Entry, error) {
 		creds, err := f.exchange(ctx, o, r)
 		if err != nil {
 			return nil, err
@@ -69,9 +89,9 @@ func (f *ExchangeFlags) cached(ctx context.Context, o *IO, r exchange.Request) (
 		if !errors.As(err, &ec) && ctx.Err() != nil {
 			// --timeout ran out waiting for the lock of another process,
 			// which is most likely stuck talking to STS: exit 5, not 1.
-			err = &exchange.Error{Kind: exchange.KindUnreachable, Msg: err.Error(), Err: err}
+			err = &creds.Error{Kind: creds.KindUnreachable, Msg: err.Error(), Err: err}
 		}
-		return exchange.Credentials{}, err
+		return creds.Credentials{}, err
 	}
 	return e.Credentials, nil
 }

@@ -9,9 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/smithy-go"
-
+	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/token"
+	"github.com/oidc-creds/oidc-creds/trust"
 )
 
 // DoctorCmd walks the whole path from the token to credentials and prints
@@ -27,7 +28,7 @@ type checklist struct {
 	w        io.Writer
 	n        int
 	failed   []string
-	firstErr exchange.Kind
+	firstErr creds.Kind
 }
 
 func (c *checklist) line(mark, name, text string) {
@@ -51,76 +52,82 @@ func (c *checklist) fail(name string, err error) {
 	c.line("FAIL", name, err.Error())
 	c.failed = append(c.failed, name)
 	if c.firstErr == 0 {
-		c.firstErr = exchange.KindInternal
-		var e *exchange.Error
+		c.firstErr = creds.KindInternal
+		var e *creds.Error
 		if errors.As(err, &e) {
 			c.firstErr = e.Kind
 		}
 	}
 }
 
-func kindError(k exchange.Kind, format string, args ...any) error {
-	return &exchange.Error{Kind: k, Msg: fmt.Sprintf(format, args...)}
+func kindError(k creds.Kind, format string, args ...any) error {
+	return &creds.Error{Kind: k, Msg: fmt.Sprintf(format, args...)}
 }
 
 // Run prints the checklist on stdout; when a check failed it fails with
 // the exit status of the first failure.
 func (c *DoctorCmd) Run(o *IO) error {
 	ck := &checklist{w: o.Stdout}
+	in, probs := c.check()
 	timeout := c.Timeout
-	if timeout <= 0 {
-		ck.fail("timeout", kindError(exchange.KindInput, "--timeout must be positive, e.g. 30s"))
-		timeout = 30 * time.Second
+	for _, p := range probs {
+		if p.check == "timeout" || p.check == "refresh window" {
+			ck.fail(p.check, p.err)
+		}
 	}
-	if c.RefreshWindow < 0 {
-		ck.fail("refresh window", kindError(exchange.KindInput, "--refresh-window must not be negative, e.g. 15m"))
+	if timeout <= 0 {
+		timeout = 30 * time.Second
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 
 	r := exchange.Request{}
-	tokenOK := c.checkToken(o, ck, &r)
-	inputsOK := c.checkInputs(ck, &r)
-
-	x, err := exchange.NewExchanger(ctx, exchange.ClientOptions{Region: c.Region, EndpointURL: c.EndpointURL, Logf: o.Logf})
+	tokenOK := c.checkToken(ctx, o, ck, &r)
+	inputsOK := c.checkInputs(ck, in, probs, &r)
+	x, err := c.exchanger(ctx, o)
 	if err != nil {
 		ck.fail("STS endpoint", err)
 	} else {
 		ck.ok("STS endpoint", "%s, region %s", x.Endpoint, x.Region)
 	}
-
-	switch {
-	case x == nil || !tokenOK || !inputsOK:
+	if x == nil || !tokenOK || !inputsOK {
 		ck.skip("exchange", "not tried: fix the failures above first")
-	default:
-		creds, err := x.Exchange(ctx, r)
-		if err == nil && !creds.Expiration.After(timeNow()) {
-			err = kindError(exchange.KindRefused, "STS issued credentials that expired at %s; check this machine's clock", creds.Expiration.Format(time.RFC3339))
-		}
-		if err != nil {
-			ck.fail("exchange", withHint(err, c.hint(err, r)))
-		} else {
-			acct := creds.AccountID
-			if acct == "" {
-				acct = "(not reported)"
-			}
-			ck.ok("exchange", "STS issued credentials for role %s, session %s: account %s, valid until %s (%s)",
-				r.RoleARN, r.SessionName, acct, creds.Expiration.UTC().Format(time.RFC3339), roundLeft(creds.Expiration.Sub(timeNow())))
-		}
+	} else {
+		c.checkExchange(ctx, ck, x, r)
 	}
-
 	c.checkCache(o, ck)
 
 	if len(ck.failed) > 0 {
-		return &exchange.Error{Kind: ck.firstErr, Msg: fmt.Sprintf("%d of %d checks failed: %s", len(ck.failed), ck.n, strings.Join(ck.failed, ", "))}
+		return &creds.Error{Kind: ck.firstErr, Msg: fmt.Sprintf("%d of %d checks failed: %s", len(ck.failed), ck.n, strings.Join(ck.failed, ", "))}
 	}
 	_, err = fmt.Fprintf(o.Stdout, "all %d checks passed\n", ck.n)
 	return err
 }
 
+// checkExchange calls STS, as --no-cache would.
+func (c *DoctorCmd) checkExchange(ctx context.Context, ck *checklist, x *exchange.Exchanger, r exchange.Request) {
+	cr, err := x.Exchange(ctx, r)
+	err = explain(err)
+	if err == nil {
+		if verr := cr.Valid(timeNow(), 0); verr != nil {
+			err = kindError(creds.KindRefused, "STS issued credentials that expired at %s; check this machine's clock", cr.Expiration.Format(time.RFC3339))
+		}
+	}
+	if err != nil {
+		ck.fail("exchange", withHint(err, c.hint(err, r)))
+		return
+	}
+	acct := cr.AccountID
+	if acct == "" {
+		acct = "(not reported)"
+	}
+	ck.ok("exchange", "STS issued credentials for role %s, session %s: account %s, valid until %s (%s)",
+		r.RoleARN, r.SessionName, acct, cr.Expiration.UTC().Format(time.RFC3339), roundLeft(cr.Expiration.Sub(timeNow())))
+}
+
 // checkToken finds, decodes and checks the token; r gets it when it is usable.
-func (c *DoctorCmd) checkToken(o *IO, ck *checklist, r *exchange.Request) bool {
-	tok, err := c.load(o)
+func (c *DoctorCmd) checkToken(ctx context.Context, o *IO, ck *checklist, r *exchange.Request) bool {
+	tok, err := c.loadToken(ctx, o)
 	if err != nil {
 		ck.fail("token", err)
 		return false
@@ -129,8 +136,8 @@ func (c *DoctorCmd) checkToken(o *IO, ck *checklist, r *exchange.Request) bool {
 	good := true
 	h := tok.Header()
 	switch {
-	case !exchange.STSAlgorithm(h.Alg):
-		ck.fail("token signature", kindError(exchange.KindToken, "signed with %q; STS accepts only RS256, RS384, RS512, ES256, ES384 and ES512", h.Alg))
+	case !token.STSAlgorithm(h.Alg):
+		ck.fail("token signature", kindError(creds.KindToken, "signed with %q; STS accepts only RS256, RS384, RS512, ES256, ES384 and ES512", h.Alg))
 		good = false
 	case h.Kid != "":
 		ck.ok("token signature", "%s, key id %s (STS checks it against the issuer's keys)", h.Alg, h.Kid)
@@ -139,21 +146,21 @@ func (c *DoctorCmd) checkToken(o *IO, ck *checklist, r *exchange.Request) bool {
 	}
 	cl := tok.Claims
 	if cl.Issuer == "" {
-		ck.fail("issuer (iss)", kindError(exchange.KindToken, "the token has no iss claim; STS finds the identity provider by it"))
+		ck.fail("issuer (iss)", kindError(creds.KindToken, "the token has no iss claim; STS finds the identity provider by it"))
 		good = false
 	} else {
-		ck.ok("issuer (iss)", "%s (IAM identity provider %s)", cl.Issuer, exchange.Provider(cl.Issuer))
+		ck.ok("issuer (iss)", "%s (IAM identity provider %s)", cl.Issuer, trust.Provider(cl.Issuer))
 	}
 	if len(cl.Audience) == 0 {
-		ck.fail("audience (aud)", kindError(exchange.KindToken, "the token has no aud claim; the identity provider must list it as a client ID"))
+		ck.fail("audience (aud)", kindError(creds.KindToken, "the token has no aud claim; the identity provider must list it as a client ID"))
 		good = false
 	} else {
-		ck.ok("audience (aud)", "%s (a client ID of the identity provider, and the trust policy's StringEquals %s:aud)", cl.Audience.String(), exchange.Provider(cl.Issuer))
+		ck.ok("audience (aud)", "%s (a client ID of the identity provider, and the trust policy's StringEquals %s:aud)", cl.Audience.String(), trust.Provider(cl.Issuer))
 	}
 	if cl.Subject == "" {
-		ck.fail("subject (sub)", kindError(exchange.KindToken, "the token has no sub claim; the trust policy matches it"))
+		ck.fail("subject (sub)", kindError(creds.KindToken, "the token has no sub claim; the trust policy matches it"))
 		good = false
-	} else if p, ok := exchange.ParsePulumiSubject(cl.Subject); ok {
+	} else if p, ok := token.ParsePulumiSubject(cl.Subject); ok {
 		ck.ok("subject (sub)", "%s\n%s", cl.Subject, p)
 	} else {
 		ck.ok("subject (sub)", "%s", cl.Subject)
@@ -164,7 +171,7 @@ func (c *DoctorCmd) checkToken(o *IO, ck *checklist, r *exchange.Request) bool {
 		ck.fail("token validity", err)
 		good = false
 	case cl.Expiry.IsZero():
-		ck.fail("token validity", kindError(exchange.KindToken, "the token has no exp claim; STS refuses tokens without one"))
+		ck.fail("token validity", kindError(creds.KindToken, "the token has no exp claim; STS refuses tokens without one"))
 		good = false
 	default:
 		ck.ok("token validity", "expires at %s (in %s)", cl.Expiry.UTC().Format(time.RFC3339), roundLeft(cl.Expiry.Sub(now)))
@@ -175,46 +182,40 @@ func (c *DoctorCmd) checkToken(o *IO, ck *checklist, r *exchange.Request) bool {
 	return good
 }
 
-// checkInputs checks the role ARN and the session's inputs; r gets them.
-func (c *DoctorCmd) checkInputs(ck *checklist, r *exchange.Request) bool {
+// checkInputs reports the role ARN and the session's inputs as check
+// found them; r gets them.
+func (c *DoctorCmd) checkInputs(ck *checklist, in inputs, probs []problem, r *exchange.Request) bool {
 	good := true
-	if role, err := exchange.ParseRoleARN(c.RoleARN); err != nil {
-		ck.fail("role ARN", err)
-		good = false
-	} else {
-		acct := role.Account
+	var session []string
+	for _, p := range probs {
+		switch p.check {
+		case "role ARN":
+			ck.fail("role ARN", p.err)
+			good = false
+		case "session":
+			session = append(session, p.err.Error())
+		}
+	}
+	if in.role.ARN != "" {
+		acct := in.role.Account
 		if acct == "" {
 			acct = "(none)"
 		}
-		ck.ok("role ARN", "%s (account %s, role %s)", role.ARN, acct, role.Name)
-		r.RoleARN = role.ARN
+		ck.ok("role ARN", "%s (account %s, role %s)", in.role.ARN, acct, in.role.Name)
+		r.RoleARN = in.role.ARN
 	}
-	var errs []string
-	var err error
-	if r.Duration, err = exchange.ParseDuration(c.Duration); err != nil {
-		errs = append(errs, err.Error())
+	if len(session) > 0 {
+		ck.fail("session", kindError(creds.KindInput, "%s", strings.Join(session, "\n")))
+		return false
 	}
-	if r.PolicyARNs, err = exchange.ValidatePolicyARNs(c.PolicyARNs); err != nil {
-		errs = append(errs, err.Error())
-	}
-	if r.Policy, err = exchange.LoadPolicy(c.Policy); err != nil {
-		errs = append(errs, err.Error())
-	}
-	r.SessionName = c.SessionName
+	r.Duration, r.PolicyARNs, r.Policy, r.SessionName = in.duration, in.policyARNs, in.policy, in.sessionName
 	derived := ""
 	switch {
 	case r.SessionName != "":
-		if err := exchange.ValidateSessionName(r.SessionName); err != nil {
-			errs = append(errs, err.Error())
-		}
 	case r.Token != nil:
 		r.SessionName, derived = exchange.SessionNameFor(r.Token.Claims), " (derived from the token)"
 	default:
 		derived = "(derived from the token)"
-	}
-	if len(errs) > 0 {
-		ck.fail("session", kindError(exchange.KindInput, "%s", strings.Join(errs, "\n")))
-		return false
 	}
 	policies := "no session policies"
 	if n := len(r.PolicyARNs); n > 0 || r.Policy != "" {
@@ -226,12 +227,12 @@ func (c *DoctorCmd) checkInputs(ck *checklist, r *exchange.Request) bool {
 
 // hint says what to run next after a refused exchange.
 func (c *DoctorCmd) hint(err error, r exchange.Request) string {
-	var api smithy.APIError
-	if !errors.As(err, &api) || r.Token == nil {
+	var ce *exchange.CallError
+	if !errors.As(err, &ce) || r.Token == nil {
 		return ""
 	}
 	cl := r.Token.Claims
-	switch api.ErrorCode() {
+	switch ce.Code {
 	case "AccessDenied", "IDPRejectedClaim":
 		src := ""
 		if c.TokenFile != "" {
@@ -270,12 +271,12 @@ func (c *DoctorCmd) checkCache(o *IO, ck *checklist) {
 	}
 	cc, err := CacheDirFlag{c.CacheDir}.open(o)
 	if err != nil {
-		ck.fail("cache", kindError(exchange.KindInput, "the cache cannot be used: %v (--cache-dir or OIDC_CREDS_CACHE_DIR choose another directory)", err))
+		ck.fail("cache", kindError(creds.KindInput, "the cache cannot be used: %v (--cache-dir or OIDC_CREDS_CACHE_DIR choose another directory)", err))
 		return
 	}
 	f, err := os.CreateTemp(cc.Dir(), ".doctor-*")
 	if err != nil {
-		ck.fail("cache", kindError(exchange.KindInput, "cannot write in %s: %v; fix its permissions, or set --cache-dir", cc.Dir(), err))
+		ck.fail("cache", kindError(creds.KindInput, "cannot write in %s: %v; fix its permissions, or set --cache-dir", cc.Dir(), err))
 		return
 	}
 	f.Close()

@@ -1,49 +1,43 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"sync"
 
+	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/credserver"
-	"github.com/oidc-creds/oidc-creds/exchange"
 	"github.com/oidc-creds/oidc-creds/format"
 )
 
 // startEndpoint obtains the first credentials, then serves them on a
 // loopback credentials endpoint (credserver) that exchanges again before
 // they lapse, re-reading the token and going through the cache each time.
-// A token on standard input (--token-file -) is read once and reused. The
-// endpoint logs from several goroutines: o must come from serialized.
+// A token on standard input (--token-file -) is read once and reused
+// (token.Reader). The endpoint logs from several goroutines: o must come
+// from serialized.
 func (f *ExchangeFlags) startEndpoint(o *IO, listen string) (*credserver.Server, error) {
 	addr, err := credserver.ParseAddr(listen)
 	if err != nil {
-		return nil, &exchange.Error{Kind: exchange.KindInput, Msg: "--listen: " + err.Error()}
+		return nil, &creds.Error{Kind: creds.KindInput, Msg: "--listen: " + err.Error()}
 	}
-	var stdinToken []byte
+	// One source for every exchange: a file or variable is read afresh
+	// each time, standard input once.
+	src, err := f.source(o)
+	if err != nil {
+		return nil, err
+	}
 	if f.TokenFile == "-" {
-		in := o.Stdin
-		if in == nil {
-			return nil, &exchange.Error{Kind: exchange.KindInput, Msg: "--token-file -: no standard input"}
-		}
-		if stdinToken, err = io.ReadAll(in); err != nil {
-			return nil, &exchange.Error{Kind: exchange.KindToken, Msg: "cannot read the token from standard input", Err: err, Detail: err.Error()}
-		}
 		o.Logf("token read once from standard input: the endpoint reuses it for every exchange")
 	}
 	r := credserver.NewRefresher(credserver.Options{
 		RefreshWindow: f.RefreshWindow,
 		Logf:          o.Logf,
 		Warnf:         o.Warnf,
-		Fetch: func(context.Context) (exchange.Credentials, error) {
-			run := *o
-			if stdinToken != nil {
-				run.Stdin = bytes.NewReader(stdinToken)
-			}
-			return f.credentials(&run)
+		Fetch: func(context.Context) (creds.Credentials, error) {
+			return f.credentialsFrom(o, src)
 		},
 	})
 	if err := r.Prime(context.Background()); err != nil {
@@ -51,11 +45,11 @@ func (f *ExchangeFlags) startEndpoint(o *IO, listen string) (*credserver.Server,
 	}
 	ln, err := credserver.Listen(addr)
 	if err != nil {
-		kind := exchange.KindInput
+		kind := creds.KindInput
 		if listen == "" || listen == credserver.DefaultAddr {
-			kind = exchange.KindInternal
+			kind = creds.KindInternal
 		}
-		return nil, &exchange.Error{Kind: kind, Msg: fmt.Sprintf("cannot listen on %s: %v", addr, unwrapOpError(err))}
+		return nil, &creds.Error{Kind: kind, Msg: fmt.Sprintf("cannot listen on %s: %v", addr, unwrapOpError(err))}
 	}
 	s, err := credserver.Serve(ln, r, o.Logf)
 	if err != nil {

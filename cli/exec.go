@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/format"
 )
 
@@ -55,7 +55,7 @@ func (c *ExecCmd) Run(o *IO) error {
 		argv = argv[1:]
 	}
 	if len(argv) == 0 || argv[0] == "" {
-		return &exchange.Error{Kind: exchange.KindInput, Msg: "no command to run: oidc-creds exec [flags] -- CMD [ARGS...]"}
+		return &creds.Error{Kind: creds.KindInput, Msg: "no command to run: oidc-creds exec [flags] -- CMD [ARGS...]"}
 	}
 	path, err := exec.LookPath(argv[0])
 	if err != nil && !errors.Is(err, exec.ErrDot) {

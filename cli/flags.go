@@ -2,8 +2,6 @@ package cli
 
 import (
 	"time"
-
-	"github.com/oidc-creds/oidc-creds/exchange"
 )
 
 // ExchangeFlags are the inputs of an exchange, shared by every command that
@@ -26,62 +24,12 @@ type ExchangeFlags struct {
 	RefreshWindow time.Duration `name:"refresh-window" env:"OIDC_CREDS_REFRESH_WINDOW" default:"15m" help:"Exchange again when cached credentials have less than this left (at most half the duration)."`
 }
 
-// request validates every input, then reads and checks the token, so that
-// nothing malformed reaches STS.
-func (f *ExchangeFlags) request(o *IO) (exchange.Request, error) {
-	var r exchange.Request
-	role, err := exchange.ParseRoleARN(f.RoleARN)
-	if err != nil {
-		return r, err
-	}
-	r.RoleARN = role.ARN
-	if r.Duration, err = exchange.ParseDuration(f.Duration); err != nil {
-		return r, err
-	}
-	if r.PolicyARNs, err = exchange.ValidatePolicyARNs(f.PolicyARNs); err != nil {
-		return r, err
-	}
-	if r.Policy, err = exchange.LoadPolicy(f.Policy); err != nil {
-		return r, err
-	}
-	if f.SessionName != "" {
-		if err := exchange.ValidateSessionName(f.SessionName); err != nil {
-			return r, err
-		}
-	}
-	if f.Timeout <= 0 {
-		return r, &exchange.Error{Kind: exchange.KindInput, Msg: "--timeout must be positive, e.g. 30s"}
-	}
-	if f.RefreshWindow < 0 {
-		return r, &exchange.Error{Kind: exchange.KindInput, Msg: "--refresh-window must not be negative, e.g. 15m"}
-	}
-	if r.Token, err = f.load(o); err != nil {
-		return r, err
-	}
-	if o.Verbose { // Describe formats every claim: not on the quiet hot path
-		o.Logf("token from %s: %s", r.Token.Origin, r.Token.Describe())
-	}
-	if err := r.Token.CheckTime(timeNow()); err != nil {
-		return r, err
-	}
-	r.SessionName = f.SessionName
-	if r.SessionName == "" {
-		r.SessionName = exchange.SessionNameFor(r.Token.Claims)
-		o.Logf("session name %s (derived from the token)", r.SessionName)
-	}
-	return r, nil
-}
-
 // TokenFlags say where to read the token: part of ExchangeFlags, and on
 // their own for the commands that read a token without exchanging it
 // (token, trust-policy --from-token).
 type TokenFlags struct {
 	TokenFile string `name:"token-file" env:"OIDC_CREDS_TOKEN_FILE" placeholder:"PATH" help:"Read the OIDC token from this file ('-' for standard input). Default: $PULUMI_OIDC_TOKEN, then /mnt/pulumi/pulumi.oidc, then $AWS_WEB_IDENTITY_TOKEN_FILE."`
 	TokenEnv  string `name:"token-env" env:"OIDC_CREDS_TOKEN_ENV" placeholder:"NAME" help:"Read the OIDC token from the environment variable NAME."`
-}
-
-func (f TokenFlags) load(o *IO) (*exchange.Token, error) {
-	return exchange.Source{File: f.TokenFile, Env: f.TokenEnv, Stdin: o.Stdin}.Load()
 }
 
 // timeNow is the clock; tests replace it.

@@ -2,10 +2,12 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"time"
 
-	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/setup"
 )
 
@@ -20,13 +22,17 @@ type ThumbprintCmd struct {
 // Run prints 40 lowercase hex digits and a newline.
 func (c *ThumbprintCmd) Run(o *IO) error {
 	if c.Timeout <= 0 {
-		return &exchange.Error{Kind: exchange.KindInput, Msg: "--timeout must be positive, e.g. 30s"}
+		return &creds.Error{Kind: creds.KindInput, Msg: "--timeout must be positive, e.g. 30s"}
 	}
 	opts := setup.ThumbprintOptions{Logf: o.Logf}
 	if c.CAFile != "" {
-		pool, err := setup.LoadCAFile(c.CAFile)
+		pem, err := os.ReadFile(c.CAFile)
 		if err != nil {
-			return err
+			return &creds.Error{Kind: creds.KindInput, Input: creds.InputCAFile, Err: err, Msg: fmt.Sprintf("cannot read --ca-file %s: %v", c.CAFile, err)}
+		}
+		pool, ok := setup.CertPool(pem)
+		if !ok {
+			return usageError("--ca-file %s holds no PEM certificate", c.CAFile)
 		}
 		opts.RootCAs = pool
 	}
@@ -34,7 +40,7 @@ func (c *ThumbprintCmd) Run(o *IO) error {
 	defer cancel()
 	res, err := setup.Thumbprint(ctx, c.Issuer, opts)
 	if err != nil {
-		return err
+		return fetchRemedy(err)
 	}
 	if res.JWKSStatus/100 != 2 {
 		o.Warnf("the jwks_uri %s answered HTTP %d; STS will not be able to fetch the issuer's keys", res.JWKSURI, res.JWKSStatus)
@@ -42,4 +48,20 @@ func (c *ThumbprintCmd) Run(o *IO) error {
 	o.Logf("thumbprint of %q, the last of the %d certificate(s) the jwks_uri host sent", res.Certificate.Subject.String(), len(res.Chain))
 	_, err = fmt.Fprintln(o.Stdout, res.Thumbprint)
 	return err
+}
+
+// fetchRemedy adds to a failed request to the issuer what to do about it.
+func fetchRemedy(err error) error {
+	var fe *setup.FetchError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	remedy := ""
+	switch fe.Problem {
+	case setup.UnknownAuthority:
+		remedy = "if a private CA or a TLS-inspecting proxy signs it, pass its certificate with --ca-file (a thumbprint taken through an inspecting proxy is the proxy's, not the issuer's)"
+	case setup.Timeout:
+		remedy = "check network access and proxies, or raise --timeout"
+	}
+	return &creds.Error{Kind: creds.KindUnreachable, Err: err, Msg: fe.Msg + "; " + remedy}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,7 +10,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/token"
 )
 
 // TokenCmd shows where the token came from and its claims.
@@ -20,26 +23,26 @@ type TokenCmd struct {
 
 // tokenReport is what token prints; never the token or its signature.
 type tokenReport struct {
-	Source           string                  `json:"source"`
-	Issuer           string                  `json:"iss"`
-	Audience         []string                `json:"aud"`
-	Subject          string                  `json:"sub"`
-	IssuedAt         *time.Time              `json:"iat,omitempty"`
-	NotBefore        *time.Time              `json:"nbf,omitempty"`
-	Expiry           *time.Time              `json:"exp,omitempty"`
-	ExpiresInSeconds *int64                  `json:"expires_in_seconds,omitempty"`
-	Alg              string                  `json:"alg"`
-	Kid              string                  `json:"kid,omitempty"`
-	Pulumi           *exchange.PulumiSubject `json:"pulumi,omitempty"`
-	SessionName      string                  `json:"session_name"`
-	Valid            bool                    `json:"valid"`
-	Problem          string                  `json:"problem,omitempty"`
+	Source           string               `json:"source"`
+	Issuer           string               `json:"iss"`
+	Audience         []string             `json:"aud"`
+	Subject          string               `json:"sub"`
+	IssuedAt         *time.Time           `json:"iat,omitempty"`
+	NotBefore        *time.Time           `json:"nbf,omitempty"`
+	Expiry           *time.Time           `json:"exp,omitempty"`
+	ExpiresInSeconds *int64               `json:"expires_in_seconds,omitempty"`
+	Alg              string               `json:"alg"`
+	Kid              string               `json:"kid,omitempty"`
+	Pulumi           *token.PulumiSubject `json:"pulumi,omitempty"`
+	SessionName      string               `json:"session_name"`
+	Valid            bool                 `json:"valid"`
+	Problem          string               `json:"problem,omitempty"`
 }
 
 // Run prints the report. An expired or not yet valid token is reported
 // (on stdout) and fails with exit status 3 (on stderr).
 func (c *TokenCmd) Run(o *IO) error {
-	tok, err := c.load(o)
+	tok, err := c.loadToken(context.Background(), o)
 	if err != nil {
 		return err
 	}
@@ -47,7 +50,7 @@ func (c *TokenCmd) Run(o *IO) error {
 	r := newTokenReport(tok, now)
 	timeErr := tok.CheckTime(now)
 	if timeErr != nil {
-		var e *exchange.Error
+		var e *creds.Error
 		if errors.As(timeErr, &e) {
 			r.Problem = e.Msg
 		} else {
@@ -68,7 +71,7 @@ func (c *TokenCmd) Run(o *IO) error {
 	return timeErr
 }
 
-func newTokenReport(tok *exchange.Token, now time.Time) tokenReport {
+func newTokenReport(tok *token.Token, now time.Time) tokenReport {
 	c := tok.Claims
 	h := tok.Header()
 	r := tokenReport{
@@ -87,13 +90,13 @@ func newTokenReport(tok *exchange.Token, now time.Time) tokenReport {
 		left := int64(c.Expiry.Sub(now) / time.Second)
 		r.ExpiresInSeconds = &left
 	}
-	if p, ok := exchange.ParsePulumiSubject(c.Subject); ok {
+	if p, ok := token.ParsePulumiSubject(c.Subject); ok {
 		r.Pulumi = &p
 	}
 	return r
 }
 
-func timePtr(d exchange.NumericDate) *time.Time {
+func timePtr(d token.NumericDate) *time.Time {
 	if d.IsZero() {
 		return nil
 	}
@@ -101,7 +104,7 @@ func timePtr(d exchange.NumericDate) *time.Time {
 	return &t
 }
 
-func (r tokenReport) writeText(w io.Writer, tok *exchange.Token, now time.Time) error {
+func (r tokenReport) writeText(w io.Writer, tok *token.Token, now time.Time) error {
 	c := tok.Claims
 	fmt.Fprintf(w, "token from %s\n", r.Source)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -119,7 +122,7 @@ func (r tokenReport) writeText(w io.Writer, tok *exchange.Token, now time.Time) 
 	if r.Kid != "" {
 		alg += ", key id " + r.Kid
 	}
-	if r.Alg != "" && !exchange.STSAlgorithm(r.Alg) {
+	if r.Alg != "" && !token.STSAlgorithm(r.Alg) {
 		alg += " (STS accepts only RS256/384/512 and ES256/384/512)"
 	}
 	row("signed with", alg)
@@ -141,7 +144,7 @@ func (r tokenReport) writeText(w io.Writer, tok *exchange.Token, now time.Time) 
 }
 
 // when prints a claim's time with how long ago or ahead it is.
-func when(d exchange.NumericDate, now time.Time) string {
+func when(d token.NumericDate, now time.Time) string {
 	if d.IsZero() {
 		return "(none)"
 	}

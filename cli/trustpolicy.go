@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
 
-	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/arn"
+	"github.com/oidc-creds/oidc-creds/creds"
+	"github.com/oidc-creds/oidc-creds/trust"
 )
 
 // TrustPolicyCmd prints an IAM role trust policy for AssumeRoleWithWebIdentity.
@@ -46,8 +49,8 @@ func (c *TrustPolicyCmd) Run(o *IO) error {
 	return err
 }
 
-func (c *TrustPolicyCmd) spec(o *IO) (exchange.TrustSpec, error) {
-	var s exchange.TrustSpec
+func (c *TrustPolicyCmd) spec(o *IO) (trust.Spec, error) {
+	var s trust.Spec
 	modes := 0
 	for _, set := range []bool{c.Project != "", c.Environment != "" || c.ESCFromIaC, c.FromToken, len(c.Subject) > 0} {
 		if set {
@@ -68,13 +71,13 @@ func (c *TrustPolicyCmd) spec(o *IO) (exchange.TrustSpec, error) {
 	}
 	s.Issuer = c.Issuer
 	if c.FromToken {
-		tok, err := c.load(o)
+		tok, err := c.loadToken(context.Background(), o)
 		if err != nil {
 			return s, err
 		}
 		cl := tok.Claims
 		if cl.Issuer == "" || len(cl.Audience) == 0 || cl.Subject == "" {
-			return s, &exchange.Error{Kind: exchange.KindToken, Msg: fmt.Sprintf("the token from %s lacks iss, aud or sub (%s); STS cannot match it against a trust policy", tok.Origin, tok.Describe())}
+			return s, &creds.Error{Kind: creds.KindToken, Msg: fmt.Sprintf("the token from %s lacks iss, aud or sub (%s); STS cannot match it against a trust policy", tok.Origin, tok.Describe())}
 		}
 		s.Issuer, s.Audience, s.Subjects = cl.Issuer, cl.Audience, []string{cl.Subject}
 		return s, nil
@@ -101,28 +104,31 @@ func (c *TrustPolicyCmd) spec(o *IO) (exchange.TrustSpec, error) {
 	}
 	switch {
 	case c.Project != "":
-		s.Subjects = []string{exchange.PulumiDeploySubject(c.Org, c.Project, c.Stack)}
+		s.Subjects = []string{trust.PulumiDeploySubject(c.Org, c.Project, c.Stack)}
 	default:
 		if c.Environment != "" {
-			s.Subjects = append(s.Subjects, exchange.PulumiESCSubject(c.Org, c.Environment))
+			s.Subjects = append(s.Subjects, trust.PulumiESCSubject(c.Org, c.Environment))
 		}
 		if c.ESCFromIaC {
-			s.Subjects = append(s.Subjects, exchange.PulumiESCSubject(c.Org, exchange.PulumiESCFromIaCEnv))
+			s.Subjects = append(s.Subjects, trust.PulumiESCSubject(c.Org, trust.PulumiESCFromIaCEnv))
 		}
 	}
 	return s, nil
 }
 
 // account fills in the account and partition from the flags or the role ARN.
-func (c *TrustPolicyCmd) account(s *exchange.TrustSpec) error {
+func (c *TrustPolicyCmd) account(s *trust.Spec) error {
 	s.Account, s.Partition = c.AccountID, c.Partition
+	if s.Account != "" && !arn.ValidAccount(s.Account) {
+		return usageError("account id %q is not 12 digits; pass --account-id with the AWS account that holds the role, e.g. 123456789012", creds.Clip(s.Account))
+	}
 	if c.RoleARN == "" {
 		if s.Account == "" {
 			return usageError("--account-id is required (the 12-digit AWS account of the role), unless --role-arn names the role")
 		}
 		return nil
 	}
-	role, err := exchange.ParseRoleARN(c.RoleARN)
+	role, err := arn.ParseRole(c.RoleARN)
 	if err != nil {
 		return err
 	}
@@ -141,5 +147,5 @@ func (c *TrustPolicyCmd) account(s *exchange.TrustSpec) error {
 }
 
 func usageError(format string, args ...any) error {
-	return &exchange.Error{Kind: exchange.KindInput, Msg: fmt.Sprintf(format, args...)}
+	return &creds.Error{Kind: creds.KindInput, Msg: fmt.Sprintf(format, args...)}
 }

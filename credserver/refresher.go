@@ -17,13 +17,13 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/creds"
 )
 
 // Fetch obtains credentials: in oidc-creds, it reads the token afresh and
 // goes through the cache to STS. Its errors are shown to people and must
 // hold no secret.
-type Fetch func(ctx context.Context) (exchange.Credentials, error)
+type Fetch func(ctx context.Context) (creds.Credentials, error)
 
 // Defaults for Options.
 const (
@@ -60,7 +60,7 @@ type Refresher struct {
 	opts Options
 
 	mu       sync.Mutex
-	cur      exchange.Credentials
+	cur      creds.Credentials
 	have     bool
 	dueAt    time.Time     // when cur should be replaced
 	inflight chan struct{} // closed when the running Fetch ends; nil when none runs
@@ -118,7 +118,7 @@ func (r *Refresher) Prime(ctx context.Context) error {
 // current credentials while they are still valid; it waits only when there
 // are none. After a failure it does not try again before the retry delay
 // has passed. The error wraps ErrUnavailable and says why.
-func (r *Refresher) Get(ctx context.Context) (exchange.Credentials, error) {
+func (r *Refresher) Get(ctx context.Context) (creds.Credentials, error) {
 	r.mu.Lock()
 	now := r.opts.Now()
 	if r.have && now.Before(r.dueAt) {
@@ -138,13 +138,13 @@ func (r *Refresher) Get(ctx context.Context) (exchange.Credentials, error) {
 	if ch == nil {
 		err := r.unavailableLocked(now)
 		r.mu.Unlock()
-		return exchange.Credentials{}, err
+		return creds.Credentials{}, err
 	}
 	r.mu.Unlock()
 	select {
 	case <-ch:
 	case <-ctx.Done():
-		return exchange.Credentials{}, fmt.Errorf("%w: gave up waiting for the exchange: %v", ErrUnavailable, ctx.Err())
+		return creds.Credentials{}, fmt.Errorf("%w: gave up waiting for the exchange: %v", ErrUnavailable, ctx.Err())
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -152,7 +152,7 @@ func (r *Refresher) Get(ctx context.Context) (exchange.Credentials, error) {
 	if r.validLocked(now) {
 		return r.cur, nil
 	}
-	return exchange.Credentials{}, r.unavailableLocked(now)
+	return creds.Credentials{}, r.unavailableLocked(now)
 }
 
 // Run refreshes the credentials in the background, before they are due,
@@ -203,7 +203,7 @@ func (r *Refresher) Fetches() int {
 }
 
 func (r *Refresher) validLocked(now time.Time) bool {
-	return r.have && now.Before(r.cur.Expiration)
+	return r.have && r.cur.Valid(now, 0) == nil
 }
 
 func (r *Refresher) unavailableLocked(now time.Time) error {
@@ -280,16 +280,12 @@ func (r *Refresher) fetch(done chan struct{}) {
 }
 
 // check refuses credentials that could not be served.
-func check(c exchange.Credentials, now time.Time) error {
-	switch {
-	case c.AccessKeyID == "" || c.SecretAccessKey == "":
-		return errors.New("the exchange returned credentials without an access key ID or secret access key")
-	case !utf8.ValidString(c.AccessKeyID + c.SecretAccessKey + c.SessionToken + c.AccountID):
+func check(c creds.Credentials, now time.Time) error {
+	if err := c.Valid(now, 0); err != nil {
+		return fmt.Errorf("the exchange returned unusable credentials: %w; check this machine's clock if they expired", err)
+	}
+	if !utf8.ValidString(c.AccessKeyID + c.SecretAccessKey + c.SessionToken + c.AccountID) {
 		return errors.New("the exchange returned credentials that are not valid UTF-8, which JSON cannot carry")
-	case c.Expiration.IsZero():
-		return errors.New("the exchange returned credentials without an expiration time")
-	case !c.Expiration.After(now):
-		return fmt.Errorf("the exchange returned credentials that expired at %s; check this machine's clock", c.Expiration.UTC().Format(time.RFC3339))
 	}
 	return nil
 }

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/creds"
 )
 
 // clock is a fake clock tests move by hand.
@@ -46,7 +46,7 @@ type issuer struct {
 	calls chan int // receives the call number as each call starts, if non-nil
 }
 
-func (is *issuer) fetch(ctx context.Context) (exchange.Credentials, error) {
+func (is *issuer) fetch(ctx context.Context) (creds.Credentials, error) {
 	is.mu.Lock()
 	is.n++
 	n, gate, calls := is.n, is.gate, is.calls
@@ -60,9 +60,9 @@ func (is *issuer) fetch(ctx context.Context) (exchange.Credentials, error) {
 	is.mu.Lock()
 	defer is.mu.Unlock()
 	if is.fail != nil {
-		return exchange.Credentials{}, is.fail
+		return creds.Credentials{}, is.fail
 	}
-	return exchange.Credentials{
+	return creds.Credentials{
 		AccessKeyID:     fmt.Sprintf("ASIAKEY%013d", n),
 		SecretAccessKey: fmt.Sprintf("secret/%d+%s", n, strings.Repeat("x", 30)),
 		SessionToken:    fmt.Sprintf("token%d", n),
@@ -122,7 +122,7 @@ func settle(t *testing.T, r *Refresher) {
 	}
 }
 
-func mustGet(t *testing.T, r *Refresher) exchange.Credentials {
+func mustGet(t *testing.T, r *Refresher) creds.Credentials {
 	t.Helper()
 	c, err := r.Get(context.Background())
 	if err != nil {
@@ -192,7 +192,7 @@ func TestRefresherConcurrentGetsShareOneFetch(t *testing.T) {
 	is.calls = make(chan int, 100)
 	const n = 20
 	var wg sync.WaitGroup
-	got := make([]exchange.Credentials, n)
+	got := make([]creds.Credentials, n)
 	errs := make([]error, n)
 	for i := range n {
 		wg.Add(1)
@@ -224,7 +224,7 @@ func TestRefresherFailureServesOldThenRefusesThenRecovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := mustGet(t, r)
-	is.setFail(&exchange.Error{Kind: exchange.KindToken, Msg: "the token expired at 2030-01-02T04:00:00Z; get a fresh token"})
+	is.setFail(&creds.Error{Kind: creds.KindToken, Msg: "the token expired at 2030-01-02T04:00:00Z; get a fresh token"})
 	clk.Advance(50 * time.Minute) // due
 	if c := mustGet(t, r); c.AccessKeyID != first.AccessKeyID {
 		t.Fatalf("got %s", c.AccessKeyID)
@@ -271,7 +271,7 @@ func TestRefresherFailureServesOldThenRefusesThenRecovers(t *testing.T) {
 
 func TestRefresherPrimeError(t *testing.T) {
 	r, is, _, _ := newTestRefresher(t, time.Hour, 15*time.Minute)
-	want := &exchange.Error{Kind: exchange.KindRefused, Msg: "refused"}
+	want := &creds.Error{Kind: creds.KindRefused, Msg: "refused"}
 	is.setFail(want)
 	if err := r.Prime(context.Background()); err != want {
 		t.Fatalf("Prime: %v, want the Fetch error as is", err)
@@ -284,13 +284,13 @@ func TestRefresherPrimeError(t *testing.T) {
 
 func TestRefresherRefusesUnusableCredentials(t *testing.T) {
 	clk := newClock()
-	for name, c := range map[string]exchange.Credentials{
+	for name, c := range map[string]creds.Credentials{
 		"expired":   {AccessKeyID: "A", SecretAccessKey: "S", Expiration: clk.Now().Add(-time.Second)},
 		"no expiry": {AccessKeyID: "A", SecretAccessKey: "S"},
 		"no key":    {SecretAccessKey: "S", Expiration: clk.Now().Add(time.Hour)},
 		"not utf-8": {AccessKeyID: "A", SecretAccessKey: "S\xff", Expiration: clk.Now().Add(time.Hour)},
 	} {
-		r := NewRefresher(Options{Now: clk.Now, Fetch: func(context.Context) (exchange.Credentials, error) { return c, nil }})
+		r := NewRefresher(Options{Now: clk.Now, Fetch: func(context.Context) (creds.Credentials, error) { return c, nil }})
 		if err := r.Prime(context.Background()); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
@@ -313,11 +313,11 @@ func TestRefresherGetGivesUpWithContext(t *testing.T) {
 func TestRefresherRunRenewsInTheBackground(t *testing.T) {
 	var mu sync.Mutex
 	n := 0
-	r := NewRefresher(Options{RefreshWindow: DefaultRefreshWindow, Fetch: func(context.Context) (exchange.Credentials, error) {
+	r := NewRefresher(Options{RefreshWindow: DefaultRefreshWindow, Fetch: func(context.Context) (creds.Credentials, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		n++
-		return exchange.Credentials{AccessKeyID: fmt.Sprint("A", n), SecretAccessKey: "S", Expiration: time.Now().Add(300 * time.Millisecond)}, nil
+		return creds.Credentials{AccessKeyID: fmt.Sprint("A", n), SecretAccessKey: "S", Expiration: time.Now().Add(300 * time.Millisecond)}, nil
 	}})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

@@ -12,8 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/endpointcreds"
-
-	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/creds"
 )
 
 func startTestServer(t *testing.T, ttl time.Duration) (*Server, *Refresher, *issuer, *clock) {
@@ -213,8 +212,8 @@ func TestServeRefusesAnotherListener(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	s, err := Serve(ln, NewRefresher(Options{Fetch: func(context.Context) (exchange.Credentials, error) {
-		return exchange.Credentials{}, errors.New("x")
+	s, err := Serve(ln, NewRefresher(Options{Fetch: func(context.Context) (creds.Credentials, error) {
+		return creds.Credentials{}, errors.New("x")
 	}}), nil)
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/oidc-creds/oidc-creds/creds"
 )
 
 // GlobalRegion is STS's global region, used when none is configured.
@@ -15,8 +16,8 @@ const GlobalRegion = "us-east-1"
 // ClientOptions choose where the STS calls go. The zero value uses the
 // SDK's usual resolution (AWS_REGION, the profile, AWS_ENDPOINT_URL_STS…).
 type ClientOptions struct {
-	Region      string // --region; "" = the SDK's resolution, then GlobalRegion
-	EndpointURL string // --endpoint-url; "" = the SDK's resolution, then the regional endpoint
+	Region      string // "" = the SDK's resolution, then GlobalRegion
+	EndpointURL string // "" = the SDK's resolution, then the regional endpoint
 	// Logf receives -v diagnostics; nil = silent.
 	Logf func(format string, args ...any)
 }
@@ -39,15 +40,15 @@ func NewExchanger(ctx context.Context, o ClientOptions) (*Exchanger, error) {
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
-		return nil, &Error{Kind: KindInput, Err: err,
+		return nil, &creds.Error{Kind: creds.KindInput, Err: err,
 			Msg: fmt.Sprintf("cannot load the AWS configuration (environment, ~/.aws/config): %v; fix the setting it names", err)}
 	}
 	if cfg.Region == "" {
 		cfg.Region = GlobalRegion
-		logf("no region configured (--region, AWS_REGION, AWS_DEFAULT_REGION, the profile): using %s, STS's global region", GlobalRegion)
+		logf("no region configured (AWS_REGION, AWS_DEFAULT_REGION, the profile): using %s, STS's global region", GlobalRegion)
 	}
 	client := sts.NewFromConfig(cfg, func(so *sts.Options) {
-		// oidc-creds retries itself (retry.go), within --timeout.
+		// oidc-creds retries itself (retry.go), within the run's deadline.
 		so.Retryer = aws.NopRetryer{}
 		so.RetryMaxAttempts = 0
 		if o.EndpointURL != "" {

@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/oidc-creds/oidc-creds/creds"
+	"github.com/oidc-creds/oidc-creds/internal/testkit"
 )
 
 // hermeticAWS points the SDK's configuration at nothing.
@@ -70,7 +73,7 @@ func TestNewExchangerBadConfig(t *testing.T) {
 	hermeticAWS(t)
 	t.Setenv("AWS_MAX_ATTEMPTS", "many")
 	_, err := NewExchanger(context.Background(), ClientOptions{Region: "us-east-1"})
-	e := wantKind(t, err, KindInput)
+	e := testkit.WantKind(t, err, creds.KindInput)
 	if !strings.Contains(e.Error(), "AWS configuration") {
 		t.Errorf("message %q", e.Error())
 	}

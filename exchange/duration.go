@@ -1,6 +1,10 @@
 package exchange
 
-import "time"
+import (
+	"time"
+
+	"github.com/oidc-creds/oidc-creds/creds"
+)
 
 // Session durations STS accepts.
 const (
@@ -14,10 +18,10 @@ const (
 func ParseDuration(s string) (time.Duration, error) {
 	d, ok := parseHMS(s)
 	if !ok {
-		return 0, inputError("duration %q is not in the XhYmZs form; write whole hours, minutes and seconds such as 1h, 45m, 1h30m or 900s, from 15m to 12h", clip(s))
+		return 0, inputError(creds.InputDuration, "duration %q is not in the XhYmZs form; write whole hours, minutes and seconds such as 1h, 45m, 1h30m or 900s, from 15m to 12h", creds.Clip(s))
 	}
 	if d < MinDuration || d > MaxDuration {
-		return 0, inputError("duration %s (%s) is outside what STS accepts: from 15m to 12h (and at most the role's MaxSessionDuration)", s, d)
+		return 0, inputError(creds.InputDuration, "duration %s (%s) is outside what STS accepts: from 15m to 12h (and at most the role's MaxSessionDuration)", s, d)
 	}
 	return d, nil
 }

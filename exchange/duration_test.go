@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/oidc-creds/oidc-creds/creds"
+	"github.com/oidc-creds/oidc-creds/internal/testkit"
 )
 
 func TestParseDurationAccepted(t *testing.T) {
@@ -64,7 +67,7 @@ func TestParseDurationRefused(t *testing.T) {
 			if err == nil {
 				t.Fatalf("ParseDuration(%q) = %s, want an error", tc.in, d)
 			}
-			e := wantKind(t, err, KindInput)
+			e := testkit.WantKind(t, err, creds.KindInput)
 			msg := e.Error()
 			if tc.form {
 				for _, want := range []string{"XhYmZs", "1h30m", "45m"} {

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/oidc-creds/oidc-creds/creds"
+	"github.com/oidc-creds/oidc-creds/internal/testkit"
 )
 
 const testPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
@@ -57,9 +60,9 @@ func TestLoadPolicy(t *testing.T) {
 		{"2049 multibyte characters", multi2049, "", "2049 characters"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := LoadPolicy(tc.in)
+			got, err := LoadPolicy(tc.in, "the inline policy")
 			if tc.wantErr != "" {
-				e := wantKind(t, err, KindInput)
+				e := testkit.WantKind(t, err, creds.KindInput)
 				if !strings.Contains(e.Error(), tc.wantErr) {
 					t.Errorf("message %q does not contain %q", e.Error(), tc.wantErr)
 				}

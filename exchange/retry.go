@@ -16,11 +16,28 @@ import (
 // DefaultMaxAttempts is how often a throttled or failing call is tried.
 const DefaultMaxAttempts = 6
 
-// Backoff bounds: full jitter over an exponential ceiling.
-const (
-	backoffBase = 200 * time.Millisecond
-	backoffCap  = 5 * time.Second
-)
+// Backoff is the wait between attempts: half of Base, plus full jitter
+// over a ceiling that doubles from Base with each attempt, up to Cap.
+type Backoff struct {
+	Base, Cap time.Duration
+}
+
+// DefaultBackoff is the wait of an Exchanger whose Backoff is zero. Tests of
+// the whole program shorten it, so that they do not sleep through real
+// back-off.
+var DefaultBackoff = Backoff{Base: 200 * time.Millisecond, Cap: 5 * time.Second}
+
+// wait is the wait before attempt+1.
+func (b Backoff) wait(attempt int) time.Duration {
+	if b.Base <= 0 {
+		b = DefaultBackoff
+	}
+	ceiling := b.Base << (attempt - 1)
+	if ceiling > b.Cap || ceiling <= 0 {
+		ceiling = b.Cap
+	}
+	return b.Base/2 + rand.N(ceiling)
+}
 
 // retryPolicy decides, after a failed attempt, whether to try again and
 // after how long. It retries what can succeed on a retry — throttling,
@@ -29,6 +46,7 @@ const (
 // be visible) — and nothing else.
 type retryPolicy struct {
 	max          int
+	backoff      Backoff
 	invalidSeen  bool
 	connFailures int
 }
@@ -57,11 +75,7 @@ func (p *retryPolicy) next(err error, attempt int) (time.Duration, bool) {
 	default:
 		return 0, false
 	}
-	ceiling := backoffBase << (attempt - 1)
-	if ceiling > backoffCap || ceiling <= 0 {
-		ceiling = backoffCap
-	}
-	return backoffBase/2 + rand.N(ceiling), true
+	return p.backoff.wait(attempt), true
 }
 
 type errClass int

@@ -4,6 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
+
+	"github.com/oidc-creds/oidc-creds/arn"
+	"github.com/oidc-creds/oidc-creds/creds"
+	"github.com/oidc-creds/oidc-creds/token"
 )
 
 // DefaultSessionName is used when the token offers nothing usable.
@@ -11,8 +15,8 @@ const DefaultSessionName = "oidc-creds"
 
 // ValidateSessionName checks STS's rule: 2–64 characters of [\w+=,.@-].
 func ValidateSessionName(s string) error {
-	if len(s) < 2 || len(s) > 64 || !allSessionChars(s) {
-		return inputError("session name %q is not valid for STS; use 2 to 64 characters of letters, digits and + = , . @ _ -", clip(s))
+	if len(s) < 2 || len(s) > 64 || !arn.ValidNameChars(s) {
+		return inputError(creds.InputSession, "session name %q is not valid for STS; use 2 to 64 characters of letters, digits and + = , . @ _ -", creds.Clip(s))
 	}
 	return nil
 }
@@ -22,7 +26,7 @@ func ValidateSessionName(s string) error {
 // pulumi-ORG-PROJECT-STACK[-OPERATION], for Pulumi ESC pulumi-ORG-env-ENV,
 // otherwise the subject itself; made valid for STS and at most 64
 // characters (a long name keeps its start and ends in a short hash).
-func SessionNameFor(c Claims) string {
+func SessionNameFor(c token.Claims) string {
 	name := pulumiSessionName(c.Subject)
 	if name == "" {
 		name = c.Subject
@@ -43,7 +47,7 @@ func SessionNameFor(c Claims) string {
 // pulumi-ORG-env-ENV for ESC, pulumi-ORG-KIND otherwise; "" for a subject
 // that is not Pulumi's.
 func pulumiSessionName(sub string) string {
-	p, ok := ParsePulumiSubject(sub)
+	p, ok := token.ParsePulumiSubject(sub)
 	if !ok {
 		return ""
 	}
@@ -71,7 +75,7 @@ func sessionSafe(s string) string {
 	var b strings.Builder
 	run := false
 	for i := 0; i < len(s); i++ {
-		if isSessionChar(s[i]) {
+		if arn.IsNameChar(s[i]) {
 			b.WriteByte(s[i])
 			run = false
 		} else if !run {

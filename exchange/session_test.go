@@ -4,6 +4,10 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/oidc-creds/oidc-creds/creds"
+	"github.com/oidc-creds/oidc-creds/internal/testkit"
+	"github.com/oidc-creds/oidc-creds/token"
 )
 
 func TestValidateSessionName(t *testing.T) {
@@ -19,7 +23,7 @@ func TestValidateSessionName(t *testing.T) {
 		"", "a", strings.Repeat("x", 65), "has space", "colon:s", "slash/es", "é-accent", "tab\t", "new\nline", "star*",
 	} {
 		err := ValidateSessionName(bad)
-		e := wantKind(t, err, KindInput)
+		e := testkit.WantKind(t, err, creds.KindInput)
 		if !strings.Contains(e.Error(), "2 to 64") {
 			t.Errorf("message %q does not state the rule", e.Error())
 		}
@@ -44,7 +48,7 @@ func TestSessionNameFor(t *testing.T) {
 		{"plain", "system:serviceaccount:ns:sa", "system-serviceaccount-ns-sa"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := SessionNameFor(Claims{Subject: tc.sub})
+			got := SessionNameFor(token.Claims{Subject: tc.sub})
 			if tc.want != "" && got != tc.want {
 				t.Errorf("SessionNameFor(%q) = %q, want %q", tc.sub, got, tc.want)
 			}
@@ -64,7 +68,7 @@ func TestSessionNameForLongSubjects(t *testing.T) {
 		if len(sub) != 200 {
 			t.Fatalf("test subject is %d characters", len(sub))
 		}
-		got := SessionNameFor(Claims{Subject: sub})
+		got := SessionNameFor(token.Claims{Subject: sub})
 		if len(got) > 64 {
 			t.Errorf("SessionNameFor(200 characters) = %q, %d characters", got, len(got))
 		}
@@ -75,16 +79,16 @@ func TestSessionNameForLongSubjects(t *testing.T) {
 			t.Errorf("subjects %q and %q both give the session name %q", other, sub, got)
 		}
 		seen[got] = sub
-		if SessionNameFor(Claims{Subject: sub}) != got {
+		if SessionNameFor(token.Claims{Subject: sub}) != got {
 			t.Errorf("SessionNameFor is not deterministic")
 		}
 	}
-	if !strings.HasPrefix(SessionNameFor(Claims{Subject: a}), "abcdefghij") {
+	if !strings.HasPrefix(SessionNameFor(token.Claims{Subject: a}), "abcdefghij") {
 		t.Errorf("a long name does not keep its start")
 	}
 	// A long Pulumi subject is shortened too.
 	long := "pulumi:deploy:org:" + strings.Repeat("o", 40) + ":project:" + strings.Repeat("p", 40) + ":stack:dev:operation:update:scope:write"
-	got := SessionNameFor(Claims{Subject: long})
+	got := SessionNameFor(token.Claims{Subject: long})
 	if err := ValidateSessionName(got); err != nil || !strings.HasPrefix(got, "pulumi-ooo") {
 		t.Errorf("SessionNameFor(long pulumi subject) = %q (%v)", got, err)
 	}
@@ -106,7 +110,7 @@ func TestSessionNameForRandomSubjects(t *testing.T) {
 			sb.WriteRune(alphabet[r.IntN(len(alphabet))])
 		}
 		sub := sb.String()
-		got := SessionNameFor(Claims{Subject: sub})
+		got := SessionNameFor(token.Claims{Subject: sub})
 		if err := ValidateSessionName(got); err != nil {
 			t.Fatalf("SessionNameFor(%q) = %q: %v", sub, got, err)
 		}

@@ -2,11 +2,14 @@ package exchange
 
 import (
 	"context"
-	"strings"
 	"time"
+
+	"github.com/oidc-creds/oidc-creds/token"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/oidc-creds/oidc-creds/arn"
+	"github.com/oidc-creds/oidc-creds/creds"
 )
 
 // Client is the one STS operation oidc-creds needs; *sts.Client has it.
@@ -24,7 +27,7 @@ func (f ClientFunc) AssumeRoleWithWebIdentity(ctx context.Context, in *sts.Assum
 
 // Request is one exchange, its inputs already validated.
 type Request struct {
-	Token       *Token
+	Token       *token.Token
 	RoleARN     string
 	SessionName string
 	PolicyARNs  []string
@@ -41,15 +44,18 @@ type Exchanger struct {
 	// MaxAttempts bounds the attempts for throttling and server errors;
 	// 0 = DefaultMaxAttempts.
 	MaxAttempts int
+	// Backoff is the wait between attempts; zero = DefaultBackoff.
+	Backoff Backoff
 	// Logf receives -v diagnostics; nil = silent. It never receives secrets.
 	Logf func(format string, args ...any)
-	// sleep waits between attempts; nil = a timer honouring ctx (tests replace it).
-	sleep func(ctx context.Context, d time.Duration) error
+	// Sleep waits between attempts and fails when ctx ends first; nil = a
+	// timer honouring ctx. Tests replace it to record the waits.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Exchange calls AssumeRoleWithWebIdentity until it succeeds, fails in a
-// way a retry cannot mend, or ctx ends.
-func (x *Exchanger) Exchange(ctx context.Context, r Request) (Credentials, error) {
+// way a retry cannot mend, or ctx ends. Its errors are *CallError.
+func (x *Exchanger) Exchange(ctx context.Context, r Request) (creds.Credentials, error) {
 	in := &sts.AssumeRoleWithWebIdentityInput{
 		RoleArn:          aws.String(r.RoleARN),
 		RoleSessionName:  aws.String(r.SessionName),
@@ -65,7 +71,7 @@ func (x *Exchanger) Exchange(ctx context.Context, r Request) (Credentials, error
 		in.PolicyArns = append(in.PolicyArns, stsPolicy(a))
 	}
 	var (
-		policy = retryPolicy{max: x.MaxAttempts}
+		policy = retryPolicy{max: x.MaxAttempts, backoff: x.Backoff}
 		start  = time.Now()
 	)
 	for attempt := 1; ; attempt++ {
@@ -74,7 +80,11 @@ func (x *Exchanger) Exchange(ctx context.Context, r Request) (Credentials, error
 		took := time.Since(t0).Round(time.Millisecond)
 		if err == nil {
 			x.logf("attempt %d: credentials issued in %s", attempt, took)
-			return credentialsFrom(out)
+			c, err := credentialsFrom(out)
+			if err != nil {
+				return creds.Credentials{}, failure(ctx, err, r, x, attempt, time.Since(start))
+			}
+			return c, nil
 		}
 		x.logf("attempt %d failed after %s: %s", attempt, took, redact(oneLine(err.Error()), r.Token))
 		wait, retry := policy.next(err, attempt)
@@ -86,7 +96,7 @@ func (x *Exchanger) Exchange(ctx context.Context, r Request) (Credentials, error
 				}
 			}
 		}
-		return Credentials{}, x.explain(ctx, err, r, attempt, time.Since(start))
+		return creds.Credentials{}, failure(ctx, err, r, x, attempt, time.Since(start))
 	}
 }
 
@@ -97,8 +107,8 @@ func (x *Exchanger) logf(format string, args ...any) {
 }
 
 func (x *Exchanger) wait(ctx context.Context, d time.Duration) error {
-	if x.sleep != nil {
-		return x.sleep(ctx, d)
+	if x.Sleep != nil {
+		return x.Sleep(ctx, d)
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -110,12 +120,11 @@ func (x *Exchanger) wait(ctx context.Context, d time.Duration) error {
 	}
 }
 
-func credentialsFrom(out *sts.AssumeRoleWithWebIdentityOutput) (Credentials, error) {
-	if out == nil || out.Credentials == nil || out.Credentials.AccessKeyId == nil || out.Credentials.SecretAccessKey == nil ||
-		*out.Credentials.AccessKeyId == "" || *out.Credentials.SecretAccessKey == "" {
-		return Credentials{}, &Error{Kind: KindUnreachable, Msg: "STS answered without credentials; check that --endpoint-url points at an STS endpoint"}
+func credentialsFrom(out *sts.AssumeRoleWithWebIdentityOutput) (creds.Credentials, error) {
+	if out == nil || out.Credentials == nil || aws.ToString(out.Credentials.AccessKeyId) == "" || aws.ToString(out.Credentials.SecretAccessKey) == "" {
+		return creds.Credentials{}, ErrNoCredentials
 	}
-	c := Credentials{
+	c := creds.Credentials{
 		AccessKeyID:     *out.Credentials.AccessKeyId,
 		SecretAccessKey: *out.Credentials.SecretAccessKey,
 		SessionToken:    aws.ToString(out.Credentials.SessionToken),
@@ -124,24 +133,10 @@ func credentialsFrom(out *sts.AssumeRoleWithWebIdentityOutput) (Credentials, err
 		c.Expiration = out.Credentials.Expiration.UTC()
 	}
 	if out.AssumedRoleUser != nil {
-		c.AccountID = AccountFromARN(aws.ToString(out.AssumedRoleUser.Arn))
+		c.AccountID = arn.Account(aws.ToString(out.AssumedRoleUser.Arn))
 	}
 	if c.Expiration.IsZero() {
-		return Credentials{}, &Error{Kind: KindUnreachable, Msg: "STS answered with credentials that have no expiration; refusing to hand out credentials of unknown lifetime"}
+		return creds.Credentials{}, ErrNoExpiration
 	}
 	return c, nil
 }
-
-// redact removes the token and its signature from text bound for stderr.
-func redact(s string, t *Token) string {
-	if t == nil || t.Raw == "" {
-		return s
-	}
-	s = strings.ReplaceAll(s, t.Raw, "[token]")
-	if i := strings.LastIndexByte(t.Raw, '.'); i >= 0 && len(t.Raw)-i > 8 {
-		s = strings.ReplaceAll(s, t.Raw[i+1:], "[signature]")
-	}
-	return s
-}
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -2,14 +2,9 @@ package exchange
 
 import (
 	"context"
-	"crypto/x509"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"syscall"
@@ -17,123 +12,37 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/oidc-creds/oidc-creds/creds"
+	"github.com/oidc-creds/oidc-creds/internal/testkit"
+	"github.com/oidc-creds/oidc-creds/token"
 )
 
-const (
-	testEndpoint = "https://sts.us-east-1.amazonaws.com"
-	testRegion   = "us-east-1"
-	testRole     = "arn:aws:iam::123456789012:role/deploy"
-	// Secrets in the fake's responses: none may reach a message.
-	testSecretKey    = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
-	testSessionToken = "FwoGZXIvYXdzEXAMPLESESSIONTOKEN+/=="
-)
-
-// opError wraps err the way the SDK returns an operation's failure,
-// with the HTTP status STS answered.
-func opError(status int, err error) error {
-	return &smithy.OperationError{ServiceID: "STS", OperationName: "AssumeRoleWithWebIdentity",
-		Err: &awshttp.ResponseError{
-			ResponseError: &smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: &http.Response{StatusCode: status}}, Err: err},
-			RequestID:     "4c1d2f3e-request-id",
-		}}
-}
-
-func apiError(status int, code, msg string) error {
-	return opError(status, &smithy.GenericAPIError{Code: code, Message: msg, Fault: smithy.FaultClient})
-}
-
-// sendError wraps err the way the SDK returns a failure to send.
-func sendError(err error) error {
-	return &smithy.OperationError{ServiceID: "STS", OperationName: "AssumeRoleWithWebIdentity",
-		Err: &smithyhttp.RequestSendError{Err: &url.Error{Op: "Post", URL: testEndpoint + "/", Err: err}}}
-}
-
-func connRefused() error {
-	return sendError(&net.OpError{Op: "dial", Net: "tcp", Err: &net.AddrError{Err: "connect", Addr: "127.0.0.1:443"}})
-}
-
-type timeoutErr struct{}
-
-func (timeoutErr) Error() string   { return "dial tcp 52.94.0.1:443: i/o timeout" }
-func (timeoutErr) Timeout() bool   { return true }
-func (timeoutErr) Temporary() bool { return true }
-
-func goodOutput() *sts.AssumeRoleWithWebIdentityOutput {
-	return &sts.AssumeRoleWithWebIdentityOutput{
-		Credentials: &types.Credentials{
-			AccessKeyId:     aws.String("ASIAEXAMPLEACCESSKEY"),
-			SecretAccessKey: aws.String(testSecretKey),
-			SessionToken:    aws.String(testSessionToken),
-			Expiration:      aws.Time(time.Date(2030, 1, 2, 16, 4, 5, 0, time.UTC)),
-		},
-		AssumedRoleUser: &types.AssumedRoleUser{
-			Arn:           aws.String("arn:aws:sts::123456789012:assumed-role/deploy/s"),
-			AssumedRoleId: aws.String("AROAEXAMPLE:s"),
-		},
-	}
-}
-
-// fakeSTS answers with results in turn, the last one forever; a nil
-// error answers with out (or goodOutput).
-type fakeSTS struct {
-	mu      sync.Mutex
-	results []error
-	out     *sts.AssumeRoleWithWebIdentityOutput
-	inputs  []*sts.AssumeRoleWithWebIdentityInput
-}
-
-func (f *fakeSTS) client() ClientFunc {
-	return func(ctx context.Context, in *sts.AssumeRoleWithWebIdentityInput, _ ...func(*sts.Options)) (*sts.AssumeRoleWithWebIdentityOutput, error) {
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		f.inputs = append(f.inputs, in)
-		var err error
-		if len(f.results) > 0 {
-			i := min(len(f.inputs), len(f.results)) - 1
-			err = f.results[i]
-		}
-		if err != nil {
-			return nil, err
-		}
-		if f.out != nil {
-			return f.out, nil
-		}
-		return goodOutput(), nil
-	}
-}
-
-func (f *fakeSTS) calls() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.inputs)
-}
+const testRole = "arn:aws:iam::123456789012:role/deploy"
 
 // harness is an Exchanger on a fake STS that records its sleeps and logs.
 type harness struct {
 	x      *Exchanger
-	fake   *fakeSTS
+	fake   *testkit.FakeSTS
 	mu     sync.Mutex
 	sleeps []time.Duration
 	logs   []string
 }
 
 func newHarness(results ...error) *harness {
-	h := &harness{fake: &fakeSTS{results: results}}
+	h := &harness{fake: &testkit.FakeSTS{Results: results}}
 	h.x = &Exchanger{
-		Client:   h.fake.client(),
-		Endpoint: testEndpoint,
-		Region:   testRegion,
+		Client:   h.fake,
+		Endpoint: testkit.STSEndpoint,
+		Region:   testkit.STSRegion,
 		Logf: func(format string, args ...any) {
 			h.mu.Lock()
 			defer h.mu.Unlock()
 			h.logs = append(h.logs, fmt.Sprintf(format, args...))
 		},
-		sleep: func(ctx context.Context, d time.Duration) error {
+		Sleep: func(ctx context.Context, d time.Duration) error {
 			h.mu.Lock()
 			defer h.mu.Unlock()
 			h.sleeps = append(h.sleeps, d)
@@ -143,172 +52,30 @@ func newHarness(results ...error) *harness {
 	return h
 }
 
-func testToken(t testing.TB) *Token {
+func testToken(t testing.TB) *token.Token {
 	t.Helper()
-	raw := makeJWT(t, pulumiClaims())
-	tok, err := ParseToken(raw, "environment variable PULUMI_OIDC_TOKEN")
+	raw := testkit.JWT(t, testkit.PulumiClaims())
+	tok, err := token.Parse(raw, "environment variable PULUMI_OIDC_TOKEN")
 	if err != nil {
 		t.Fatal(err)
 	}
 	return tok
 }
 
-// withNow sets the package clock for one test.
-func withNow(t *testing.T, now time.Time) {
-	t.Helper()
-	old := timeNow
-	timeNow = func() time.Time { return now }
-	t.Cleanup(func() { timeNow = old })
-}
-
-func TestExchangeErrors(t *testing.T) {
-	tok := testToken(t)
-	sig := testSignature
-	// STS echoing the token must not put it on the screen.
-	planted := "token " + tok.Raw + " signature " + sig
-	// ExpiredTokenException is explained against the clock: 2 hours after exp.
-	withNow(t, tok.Claims.Expiry.Add(2*time.Hour))
-
-	throttle := apiError(400, "Throttling", "Rate exceeded "+planted)
-	server := apiError(500, "InternalFailure", "internal error "+planted)
-	idp := apiError(400, "IDPCommunicationError", "Couldn't retrieve verification key from your identity provider "+planted)
-	invalid := apiError(400, "InvalidIdentityToken", "No OpenIDConnect provider found in your account for https://api.pulumi.com/oidc "+planted)
-	audience := apiError(400, "InvalidIdentityToken", "Incorrect token audience "+planted)
-
-	for _, tc := range []struct {
-		name        string
-		results     []error
-		maxAttempts int
-		wantCalls   int
-		wantKind    Kind
-		want        []string
-		noClaims    bool // the token carries no iss, sub or aud
-	}{
-		{name: "throttling forever", results: []error{throttle}, wantCalls: DefaultMaxAttempts, wantKind: KindUnreachable,
-			want: []string{"throttling", "6 attempt(s)", "Throttling", "endpoint " + testEndpoint, "region " + testRegion}},
-		{name: "throttling, MaxAttempts 3", results: []error{throttle}, maxAttempts: 3, wantCalls: 3, wantKind: KindUnreachable,
-			want: []string{"throttling", "3 attempt(s)"}},
-		{name: "429 throttling", results: []error{apiError(429, "TooManyRequestsException", "slow down")}, wantCalls: DefaultMaxAttempts, wantKind: KindUnreachable,
-			want: []string{"throttling"}},
-		{name: "5xx forever", results: []error{server}, wantCalls: DefaultMaxAttempts, wantKind: KindUnreachable,
-			want: []string{"STS kept failing", "try again later", "InternalFailure", "6 attempt(s)"}},
-		{name: "5xx without an XML body", results: []error{opError(503, &smithy.DeserializationError{Err: io.EOF})}, wantCalls: DefaultMaxAttempts, wantKind: KindUnreachable,
-			want: []string{"STS kept failing", "503", "try again later"}},
-		{name: "IDPCommunicationError forever", results: []error{idp}, wantCalls: DefaultMaxAttempts, wantKind: KindUnreachable,
-			want: []string{"STS kept failing", "IDPCommunicationError"}},
-		{name: "InvalidIdentityToken retried once", results: []error{invalid}, wantCalls: 2, wantKind: KindRefused,
-			want: []string{`"https://api.pulumi.com/oidc"`, `"acme"`, "identity provider", "No OpenIDConnect provider found"}},
-		{name: "InvalidIdentityToken audience", results: []error{audience}, wantCalls: 2, wantKind: KindRefused,
-			want: []string{"https://api.pulumi.com/oidc", `"acme"`, "audience", "client ID"}},
-		{name: "AccessDenied", results: []error{apiError(403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity "+planted)}, wantCalls: 1, wantKind: KindRefused,
-			want: []string{testRole, `"acme"`, `"pulumi:deploy:org:acme:project:web:stack:dev:operation:update:scope:write"`,
-				`"Condition"`, `"StringEquals"`, `"api.pulumi.com/oidc:aud": "acme"`, `"StringLike"`, `"api.pulumi.com/oidc:sub"`, "Not authorized"}},
-		{name: "IDPRejectedClaim", results: []error{apiError(403, "IDPRejectedClaim", "rejected "+planted)}, wantCalls: 1, wantKind: KindRefused,
-			want: []string{"trust policy", `"Condition"`}},
-		{name: "ValidationError", results: []error{apiError(400, "ValidationError", "1 validation error detected: Value at 'roleSessionName' failed "+planted)}, wantCalls: 1, wantKind: KindRefused,
-			want: []string{"STS rejected a parameter", "roleSessionName"}},
-		{name: "ValidationError MaxSessionDuration", results: []error{apiError(400, "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role. "+planted)}, wantCalls: 1, wantKind: KindRefused,
-			want: []string{"lower --duration", "raise the role's MaxSessionDuration", "2h0m0s", testRole}},
-		{name: "ExpiredTokenException", results: []error{apiError(400, "ExpiredTokenException", "Token expired: current date/time 1900007200 must be before the expiration date/time 1900000000 "+planted)}, wantCalls: 1, wantKind: KindToken,
-			want: []string{"expired at 2030-03-17T17:46:40Z", "2h0m0s ago", "fresh token"}},
-		{name: "MinIO expired token", results: []error{apiError(400, "InvalidParameterValue", "Token is expired "+planted)}, wantCalls: 1, wantKind: KindToken,
-			want: []string{"expired", "ago"}},
-		{name: "InvalidIdentityToken without iss", noClaims: true, results: []error{invalid}, wantCalls: 2, wantKind: KindRefused,
-			want: []string{"no iss claim", "OIDC ID token"}},
-		{name: "MinIO wrong audience", results: []error{apiError(400, "InvalidParameterValue", "STS JWT Token has `azp` claim invalid, `azp` must match configured OpenID Client ID "+planted)}, wantCalls: 1, wantKind: KindRefused,
-			want: []string{"does not list the token's audience", `"acme"`, "azp"}},
-		{name: "MinIO unknown role", results: []error{apiError(400, "InvalidParameterValue", "Error processing RoleArn parameter: RoleARN "+testRole+" is not defined. "+planted)}, wantCalls: 1, wantKind: KindRefused,
-			want: []string{"knows no role " + testRole, "--role-arn"}},
-		{name: "MalformedPolicyDocument", results: []error{apiError(400, "MalformedPolicyDocument", "Syntax errors in policy "+planted)}, wantCalls: 1, wantKind: KindRefused,
-			want: []string{"--policy", "malformed", "Syntax errors in policy"}},
-		{name: "PackedPolicyTooLarge", results: []error{apiError(400, "PackedPolicyTooLarge", "Packed policy consumes 112% of allotted space "+planted)}, wantCalls: 1, wantKind: KindRefused,
-			want: []string{"--policy", "--policy-arn", "too large"}},
-		{name: "RegionDisabledException", results: []error{apiError(403, "RegionDisabledException", "STS is not activated in this region "+planted)}, wantCalls: 1, wantKind: KindRefused,
-			want: []string{"region " + testRegion, "--region"}},
-		{name: "unknown API error", results: []error{apiError(400, "SomethingNew", "what is this "+planted)}, wantCalls: 1, wantKind: KindRefused,
-			want: []string{"SomethingNew", "what is this"}},
-		{name: "connection refused", results: []error{sendError(syscall.ECONNREFUSED)}, wantCalls: 3, wantKind: KindUnreachable,
-			want: []string{"cannot reach STS", "endpoint " + testEndpoint, "region " + testRegion, "3 attempt(s)", "connection refused", "--endpoint-url"}},
-		{name: "connection refused as the SDK wraps it", results: []error{opError(0, &smithyhttp.RequestSendError{Err: &url.Error{Op: "Post", URL: testEndpoint + "/", Err: syscall.ECONNREFUSED}})},
-			wantCalls: 3, wantKind: KindUnreachable, want: []string{"cannot reach STS", testEndpoint, testRegion, "3 attempt(s)"}},
-		{name: "network timeout as the SDK wraps it", results: []error{opError(0, &smithyhttp.RequestSendError{Err: &url.Error{Op: "Post", URL: testEndpoint + "/", Err: timeoutErr{}}})},
-			wantCalls: 1, wantKind: KindUnreachable, want: []string{"timed out", testEndpoint}},
-		{name: "502 from a proxy", results: []error{opError(502, &smithy.DeserializationError{Err: errors.New("EOF")})}, wantCalls: DefaultMaxAttempts, wantKind: KindUnreachable,
-			want: []string{"STS kept failing", "502"}},
-		{name: "429 without an STS body", results: []error{opError(429, &smithy.DeserializationError{Err: errors.New("EOF")})}, wantCalls: DefaultMaxAttempts, wantKind: KindUnreachable,
-			want: []string{"429"}},
-		{name: "no route", results: []error{connRefused()}, wantCalls: 3, wantKind: KindUnreachable,
-			want: []string{"cannot reach STS", testEndpoint}},
-		{name: "network timeout", results: []error{sendError(timeoutErr{})}, wantCalls: 1, wantKind: KindUnreachable,
-			want: []string{"STS", testEndpoint, testRegion}},
-		{name: "TLS failure", results: []error{sendError(x509.UnknownAuthorityError{})}, wantCalls: 1, wantKind: KindUnreachable,
-			want: []string{"TLS", "AWS_CA_BUNDLE", testEndpoint}},
-		{name: "not an STS response", results: []error{opError(200, &smithy.DeserializationError{Err: errors.New("unexpected EOF " + planted)})}, wantCalls: 1, wantKind: KindUnreachable,
-			want: []string{"not an STS response", "--endpoint-url", testEndpoint}},
-		// The SDK wraps these in the answer's ResponseError only, not in a DeserializationError.
-		{name: "truncated XML answer", results: []error{opError(200, &xml.SyntaxError{Msg: "unexpected EOF", Line: 5})}, wantCalls: 1, wantKind: KindUnreachable,
-			want: []string{"not an STS response", "--endpoint-url", testEndpoint}},
-		{name: "unparsable Expiration", results: []error{opError(200, fmt.Errorf("unable to parse time string, parse errors: %w", errors.New("cannot parse "+planted)))}, wantCalls: 1, wantKind: KindUnreachable,
-			want: []string{"not an STS response", testEndpoint}},
-		{name: "unexpected error", results: []error{errors.New("boom " + planted)}, wantCalls: 1, wantKind: KindInternal,
-			want: []string{"boom", "[token]"}},
-		{name: "unexpected error with the signature only", results: []error{errors.New("boom sig=" + sig)}, wantCalls: 1, wantKind: KindInternal,
-			want: []string{"[signature]"}},
-		{name: "throttling then AccessDenied", results: []error{throttle, throttle, apiError(403, "AccessDenied", "Not authorized "+planted)}, wantCalls: 3, wantKind: KindRefused,
-			want: []string{"trust policy"}},
-		{name: "InvalidIdentityToken then throttling then InvalidIdentityToken", results: []error{invalid, throttle, invalid}, wantCalls: 3, wantKind: KindRefused,
-			want: []string{"identity provider"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			h := newHarness(tc.results...)
-			h.x.MaxAttempts = tc.maxAttempts
-			reqTok := tok
-			if tc.noClaims {
-				reqTok = &Token{Raw: tok.Raw, Origin: tok.Origin, Claims: Claims{Expiry: tok.Claims.Expiry}}
-			}
-			creds, err := h.x.Exchange(context.Background(), Request{Token: reqTok, RoleARN: testRole, SessionName: "s", Duration: 2 * time.Hour})
-			if err == nil {
-				t.Fatalf("Exchange = %+v, want an error", creds)
-			}
-			e := wantKind(t, err, tc.wantKind)
-			if got := h.fake.calls(); got != tc.wantCalls {
-				t.Errorf("%d calls, want %d", got, tc.wantCalls)
-			}
-			if len(h.sleeps) != tc.wantCalls-1 {
-				t.Errorf("%d sleeps for %d calls", len(h.sleeps), tc.wantCalls)
-			}
-			msg := e.Error()
-			for _, want := range tc.want {
-				if !strings.Contains(msg, want) {
-					t.Errorf("message does not contain %q:\n%s", want, msg)
-				}
-			}
-			if creds != (Credentials{}) {
-				t.Errorf("credentials %+v along with an error", creds)
-			}
-			noLeak(t, "the message", msg, tok.Raw, sig, testSecretKey, testSessionToken)
-			noLeak(t, "the log", strings.Join(h.logs, "\n"), tok.Raw, sig, testSecretKey, testSessionToken)
-			if first, _, _ := strings.Cut(msg, "\n"); strings.HasSuffix(first, ".") || first == "" {
-				t.Errorf("the first line %q is not one sentence without a trailing period", first)
-			}
-		})
-	}
-}
-
 func TestExchangeRetriesThenSucceeds(t *testing.T) {
 	tok := testToken(t)
-	throttle := apiError(400, "Throttling", "Rate exceeded")
+	throttle := testkit.APIError(400, "Throttling", "Rate exceeded")
 	for _, tc := range []struct {
 		name      string
 		results   []error
 		wantCalls int
 	}{
 		{"three throttles", []error{throttle, throttle, throttle, nil}, 4},
-		{"5xx", []error{apiError(503, "ServiceUnavailable", "try later"), nil}, 2},
-		{"5xx without a body", []error{opError(502, &smithy.DeserializationError{Err: io.EOF}), nil}, 2},
-		{"IDPCommunicationError", []error{apiError(400, "IDPCommunicationError", "timeout"), apiError(400, "IDPCommunicationError", "timeout"), nil}, 3},
-		{"InvalidIdentityToken once", []error{apiError(400, "InvalidIdentityToken", "No OpenIDConnect provider found"), nil}, 2},
-		{"connection refused twice", []error{sendError(syscall.ECONNREFUSED), sendError(syscall.ECONNREFUSED), nil}, 3},
+		{"5xx", []error{testkit.APIError(503, "ServiceUnavailable", "try later"), nil}, 2},
+		{"5xx without a body", []error{testkit.OpError(502, &smithy.DeserializationError{Err: io.EOF}), nil}, 2},
+		{"IDPCommunicationError", []error{testkit.APIError(400, "IDPCommunicationError", "timeout"), testkit.APIError(400, "IDPCommunicationError", "timeout"), nil}, 3},
+		{"InvalidIdentityToken once", []error{testkit.APIError(400, "InvalidIdentityToken", "No OpenIDConnect provider found"), nil}, 2},
+		{"connection refused twice", []error{testkit.SendError(syscall.ECONNREFUSED), testkit.SendError(syscall.ECONNREFUSED), nil}, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(tc.results...)
@@ -319,7 +86,7 @@ func TestExchangeRetriesThenSucceeds(t *testing.T) {
 			if creds.AccessKeyID != "ASIAEXAMPLEACCESSKEY" {
 				t.Errorf("credentials %+v", creds)
 			}
-			if got := h.fake.calls(); got != tc.wantCalls {
+			if got := h.fake.Calls(); got != tc.wantCalls {
 				t.Errorf("%d calls, want %d", got, tc.wantCalls)
 			}
 			if len(h.sleeps) != tc.wantCalls-1 {
@@ -327,26 +94,26 @@ func TestExchangeRetriesThenSucceeds(t *testing.T) {
 			}
 			for i, d := range h.sleeps {
 				// Full jitter over an exponential ceiling, capped.
-				ceiling := min(backoffBase<<i, backoffCap)
-				if d < backoffBase/2 || d >= backoffBase/2+ceiling {
-					t.Errorf("sleep %d is %s, want within [%s, %s)", i+1, d, backoffBase/2, backoffBase/2+ceiling)
+				ceiling := min(DefaultBackoff.Base<<i, DefaultBackoff.Cap)
+				if d < DefaultBackoff.Base/2 || d >= DefaultBackoff.Base/2+ceiling {
+					t.Errorf("sleep %d is %s, want within [%s, %s)", i+1, d, DefaultBackoff.Base/2, DefaultBackoff.Base/2+ceiling)
 				}
 			}
-			noLeak(t, "the log", strings.Join(h.logs, "\n"), tok.Raw)
+			testkit.NoLeak(t, "the log", strings.Join(h.logs, "\n"), tok.Raw)
 		})
 	}
 }
 
 func TestExchangeBackoffIsCapped(t *testing.T) {
-	h := newHarness(apiError(400, "Throttling", "Rate exceeded"))
+	h := newHarness(testkit.APIError(400, "Throttling", "Rate exceeded"))
 	h.x.MaxAttempts = 20
 	_, err := h.x.Exchange(context.Background(), Request{Token: testToken(t), RoleARN: testRole, SessionName: "s"})
-	wantKind(t, err, KindUnreachable)
-	if h.fake.calls() != 20 || len(h.sleeps) != 19 {
-		t.Fatalf("%d calls, %d sleeps", h.fake.calls(), len(h.sleeps))
+	wantCallError(t, err, creds.KindUnreachable)
+	if h.fake.Calls() != 20 || len(h.sleeps) != 19 {
+		t.Fatalf("%d calls, %d sleeps", h.fake.Calls(), len(h.sleeps))
 	}
 	for _, d := range h.sleeps {
-		if d <= 0 || d >= backoffBase/2+backoffCap {
+		if d <= 0 || d >= DefaultBackoff.Base/2+DefaultBackoff.Cap {
 			t.Errorf("sleep of %s is beyond the cap", d)
 		}
 	}
@@ -354,17 +121,17 @@ func TestExchangeBackoffIsCapped(t *testing.T) {
 
 func TestExchangeDeadline(t *testing.T) {
 	tok := testToken(t)
-	throttle := apiError(400, "Throttling", "Rate exceeded")
+	throttle := testkit.APIError(400, "Throttling", "Rate exceeded")
 
 	t.Run("deadline shorter than the backoff", func(t *testing.T) {
-		// Every backoff is at least backoffBase/2: no sleep fits.
-		ctx, cancel := context.WithTimeout(context.Background(), backoffBase/4)
+		// Every backoff is at least DefaultBackoff.Base/2: no sleep fits.
+		ctx, cancel := context.WithTimeout(context.Background(), DefaultBackoff.Base/4)
 		defer cancel()
 		h := newHarness(throttle)
 		_, err := h.x.Exchange(ctx, Request{Token: tok, RoleARN: testRole, SessionName: "s"})
-		wantKind(t, err, KindUnreachable)
-		if h.fake.calls() != 1 || len(h.sleeps) != 0 {
-			t.Errorf("%d calls and sleeps %v; want one call and no sleep past the deadline", h.fake.calls(), h.sleeps)
+		wantCallError(t, err, creds.KindUnreachable)
+		if h.fake.Calls() != 1 || len(h.sleeps) != 0 {
+			t.Errorf("%d calls and sleeps %v; want one call and no sleep past the deadline", h.fake.Calls(), h.sleeps)
 		}
 	})
 
@@ -375,7 +142,7 @@ func TestExchangeDeadline(t *testing.T) {
 		h := newHarness(throttle)
 		h.x.MaxAttempts = 10
 		var sleeps int
-		h.x.sleep = func(ctx context.Context, d time.Duration) error {
+		h.x.Sleep = func(ctx context.Context, d time.Duration) error {
 			sleeps++
 			if time.Until(dl) < d {
 				t.Errorf("sleep of %s goes past the deadline", d)
@@ -383,7 +150,7 @@ func TestExchangeDeadline(t *testing.T) {
 			return nil
 		}
 		_, err := h.x.Exchange(ctx, Request{Token: tok, RoleARN: testRole, SessionName: "s"})
-		wantKind(t, err, KindUnreachable)
+		wantCallError(t, err, creds.KindUnreachable)
 		if sleeps != 9 {
 			t.Errorf("%d sleeps, want 9", sleeps)
 		}
@@ -393,26 +160,26 @@ func TestExchangeDeadline(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		h := newHarness(throttle)
-		h.x.sleep = func(ctx context.Context, d time.Duration) error {
+		h.x.Sleep = func(ctx context.Context, d time.Duration) error {
 			cancel()
 			return ctx.Err()
 		}
 		_, err := h.x.Exchange(ctx, Request{Token: tok, RoleARN: testRole, SessionName: "s"})
-		wantKind(t, err, KindUnreachable)
-		if h.fake.calls() != 1 {
-			t.Errorf("%d calls after the context ended, want 1", h.fake.calls())
+		wantCallError(t, err, creds.KindUnreachable)
+		if h.fake.Calls() != 1 {
+			t.Errorf("%d calls after the context ended, want 1", h.fake.Calls())
 		}
 	})
 
 	t.Run("already expired", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		deadline := sendError(context.DeadlineExceeded)
+		deadline := testkit.SendError(context.DeadlineExceeded)
 		h := newHarness(deadline)
 		_, err := h.x.Exchange(ctx, Request{Token: tok, RoleARN: testRole, SessionName: "s"})
-		e := wantKind(t, err, KindUnreachable)
-		if !strings.Contains(e.Error(), "--timeout") || h.fake.calls() != 1 || len(h.sleeps) != 0 {
-			t.Errorf("%d calls, %d sleeps, message %q", h.fake.calls(), len(h.sleeps), e.Error())
+		e := wantCallError(t, err, creds.KindUnreachable)
+		if e.Class != ClassTimeout || h.fake.Calls() != 1 || len(h.sleeps) != 0 {
+			t.Errorf("%d calls, %d sleeps, message %q", h.fake.Calls(), len(h.sleeps), e.Error())
 		}
 	})
 
@@ -433,8 +200,8 @@ func TestExchangeDeadline(t *testing.T) {
 func TestExchangeCredentials(t *testing.T) {
 	tok := testToken(t)
 	exp := time.Date(2030, 1, 2, 16, 4, 5, 0, time.UTC)
-	creds := func(mod func(*types.Credentials)) *types.Credentials {
-		c := goodOutput().Credentials
+	mkCreds := func(mod func(*types.Credentials)) *types.Credentials {
+		c := testkit.GoodOutput().Credentials
 		if mod != nil {
 			mod(c)
 		}
@@ -443,47 +210,47 @@ func TestExchangeCredentials(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		out     *sts.AssumeRoleWithWebIdentityOutput
-		want    Credentials
+		want    creds.Credentials
 		wantErr string
 	}{
-		{name: "full", out: goodOutput(),
-			want: Credentials{AccessKeyID: "ASIAEXAMPLEACCESSKEY", SecretAccessKey: testSecretKey, SessionToken: testSessionToken, Expiration: exp, AccountID: "123456789012"}},
+		{name: "full", out: testkit.GoodOutput(),
+			want: creds.Credentials{AccessKeyID: "ASIAEXAMPLEACCESSKEY", SecretAccessKey: testkit.STSSecretKey, SessionToken: testkit.STSSessionToken, Expiration: exp, AccountID: "123456789012"}},
 		{name: "expiration in another zone", out: &sts.AssumeRoleWithWebIdentityOutput{
-			Credentials:     creds(func(c *types.Credentials) { c.Expiration = aws.Time(exp.In(time.FixedZone("CET", 3600))) }),
+			Credentials:     mkCreds(func(c *types.Credentials) { c.Expiration = aws.Time(exp.In(time.FixedZone("CET", 3600))) }),
 			AssumedRoleUser: &types.AssumedRoleUser{Arn: aws.String("arn:aws-cn:sts::210987654321:assumed-role/deploy/s")}},
-			want: Credentials{AccessKeyID: "ASIAEXAMPLEACCESSKEY", SecretAccessKey: testSecretKey, SessionToken: testSessionToken, Expiration: exp, AccountID: "210987654321"}},
-		{name: "empty ARN (MinIO)", out: &sts.AssumeRoleWithWebIdentityOutput{Credentials: creds(nil), AssumedRoleUser: &types.AssumedRoleUser{Arn: aws.String("")}},
-			want: Credentials{AccessKeyID: "ASIAEXAMPLEACCESSKEY", SecretAccessKey: testSecretKey, SessionToken: testSessionToken, Expiration: exp}},
-		{name: "nil ARN", out: &sts.AssumeRoleWithWebIdentityOutput{Credentials: creds(nil), AssumedRoleUser: &types.AssumedRoleUser{}},
-			want: Credentials{AccessKeyID: "ASIAEXAMPLEACCESSKEY", SecretAccessKey: testSecretKey, SessionToken: testSessionToken, Expiration: exp}},
-		{name: "nil AssumedRoleUser", out: &sts.AssumeRoleWithWebIdentityOutput{Credentials: creds(nil)},
-			want: Credentials{AccessKeyID: "ASIAEXAMPLEACCESSKEY", SecretAccessKey: testSecretKey, SessionToken: testSessionToken, Expiration: exp}},
-		{name: "no session token", out: &sts.AssumeRoleWithWebIdentityOutput{Credentials: creds(func(c *types.Credentials) { c.SessionToken = nil })},
-			want: Credentials{AccessKeyID: "ASIAEXAMPLEACCESSKEY", SecretAccessKey: testSecretKey, Expiration: exp}},
-		{name: "missing Expiration", out: &sts.AssumeRoleWithWebIdentityOutput{Credentials: creds(func(c *types.Credentials) { c.Expiration = nil })},
+			want: creds.Credentials{AccessKeyID: "ASIAEXAMPLEACCESSKEY", SecretAccessKey: testkit.STSSecretKey, SessionToken: testkit.STSSessionToken, Expiration: exp, AccountID: "210987654321"}},
+		{name: "empty ARN (MinIO)", out: &sts.AssumeRoleWithWebIdentityOutput{Credentials: mkCreds(nil), AssumedRoleUser: &types.AssumedRoleUser{Arn: aws.String("")}},
+			want: creds.Credentials{AccessKeyID: "ASIAEXAMPLEACCESSKEY", SecretAccessKey: testkit.STSSecretKey, SessionToken: testkit.STSSessionToken, Expiration: exp}},
+		{name: "nil ARN", out: &sts.AssumeRoleWithWebIdentityOutput{Credentials: mkCreds(nil), AssumedRoleUser: &types.AssumedRoleUser{}},
+			want: creds.Credentials{AccessKeyID: "ASIAEXAMPLEACCESSKEY", SecretAccessKey: testkit.STSSecretKey, SessionToken: testkit.STSSessionToken, Expiration: exp}},
+		{name: "nil AssumedRoleUser", out: &sts.AssumeRoleWithWebIdentityOutput{Credentials: mkCreds(nil)},
+			want: creds.Credentials{AccessKeyID: "ASIAEXAMPLEACCESSKEY", SecretAccessKey: testkit.STSSecretKey, SessionToken: testkit.STSSessionToken, Expiration: exp}},
+		{name: "no session token", out: &sts.AssumeRoleWithWebIdentityOutput{Credentials: mkCreds(func(c *types.Credentials) { c.SessionToken = nil })},
+			want: creds.Credentials{AccessKeyID: "ASIAEXAMPLEACCESSKEY", SecretAccessKey: testkit.STSSecretKey, Expiration: exp}},
+		{name: "missing Expiration", out: &sts.AssumeRoleWithWebIdentityOutput{Credentials: mkCreds(func(c *types.Credentials) { c.Expiration = nil })},
 			wantErr: "no expiration"},
-		{name: "zero Expiration", out: &sts.AssumeRoleWithWebIdentityOutput{Credentials: creds(func(c *types.Credentials) { c.Expiration = &time.Time{} })},
+		{name: "zero Expiration", out: &sts.AssumeRoleWithWebIdentityOutput{Credentials: mkCreds(func(c *types.Credentials) { c.Expiration = &time.Time{} })},
 			wantErr: "no expiration"},
 		{name: "no credentials", out: &sts.AssumeRoleWithWebIdentityOutput{}, wantErr: "without credentials"},
-		{name: "empty output", out: &sts.AssumeRoleWithWebIdentityOutput{AssumedRoleUser: goodOutput().AssumedRoleUser}, wantErr: "without credentials"},
-		{name: "no secret key", out: &sts.AssumeRoleWithWebIdentityOutput{Credentials: creds(func(c *types.Credentials) { c.SecretAccessKey = aws.String("") })},
+		{name: "empty output", out: &sts.AssumeRoleWithWebIdentityOutput{AssumedRoleUser: testkit.GoodOutput().AssumedRoleUser}, wantErr: "without credentials"},
+		{name: "no secret key", out: &sts.AssumeRoleWithWebIdentityOutput{Credentials: mkCreds(func(c *types.Credentials) { c.SecretAccessKey = aws.String("") })},
 			wantErr: "without credentials"},
-		{name: "no access key", out: &sts.AssumeRoleWithWebIdentityOutput{Credentials: creds(func(c *types.Credentials) { c.AccessKeyId = nil })},
+		{name: "no access key", out: &sts.AssumeRoleWithWebIdentityOutput{Credentials: mkCreds(func(c *types.Credentials) { c.AccessKeyId = nil })},
 			wantErr: "without credentials"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness()
-			h.fake.out = tc.out
+			h.fake.Out = tc.out
 			got, err := h.x.Exchange(context.Background(), Request{Token: tok, RoleARN: testRole, SessionName: "s"})
-			if h.fake.calls() != 1 {
-				t.Errorf("%d calls, want 1", h.fake.calls())
+			if h.fake.Calls() != 1 {
+				t.Errorf("%d calls, want 1", h.fake.Calls())
 			}
 			if tc.wantErr != "" {
-				e := wantKind(t, err, KindUnreachable)
+				e := wantCallError(t, err, creds.KindUnreachable)
 				if !strings.Contains(e.Error(), tc.wantErr) {
 					t.Errorf("message %q does not contain %q", e.Error(), tc.wantErr)
 				}
-				noLeak(t, "the message", e.Error(), tok.Raw, testSecretKey, testSessionToken, "ASIAEXAMPLEACCESSKEY")
+				testkit.NoLeak(t, "the message", e.Error(), tok.Raw, testkit.STSSecretKey, testkit.STSSessionToken, "ASIAEXAMPLEACCESSKEY")
 				return
 			}
 			if err != nil {
@@ -495,7 +262,7 @@ func TestExchangeCredentials(t *testing.T) {
 			if got.Expiration.Location() != time.UTC {
 				t.Errorf("expiration %s is not in UTC", got.Expiration)
 			}
-			noLeak(t, "the log", strings.Join(h.logs, "\n"), tok.Raw, testSecretKey, testSessionToken)
+			testkit.NoLeak(t, "the log", strings.Join(h.logs, "\n"), tok.Raw, testkit.STSSecretKey, testkit.STSSessionToken)
 		})
 	}
 }
@@ -518,10 +285,10 @@ func TestExchangeInput(t *testing.T) {
 			if _, err := h.x.Exchange(context.Background(), tc.req); err != nil {
 				t.Fatalf("Exchange: %v", err)
 			}
-			if len(h.fake.inputs) != 1 {
-				t.Fatalf("%d calls", len(h.fake.inputs))
+			if len(h.fake.Inputs()) != 1 {
+				t.Fatalf("%d calls", len(h.fake.Inputs()))
 			}
-			in := h.fake.inputs[0]
+			in := h.fake.Inputs()[0]
 			r := tc.req
 			if aws.ToString(in.RoleArn) != r.RoleARN || aws.ToString(in.RoleSessionName) != r.SessionName || aws.ToString(in.WebIdentityToken) != tok.Raw {
 				t.Errorf("RoleArn %q, RoleSessionName %q, token sent %v", aws.ToString(in.RoleArn), aws.ToString(in.RoleSessionName), aws.ToString(in.WebIdentityToken) == tok.Raw)
@@ -557,12 +324,25 @@ func TestExchangeInput(t *testing.T) {
 
 // Retries resend the same input.
 func TestExchangeRetrySendsSameInput(t *testing.T) {
-	h := newHarness(apiError(400, "Throttling", "x"), nil)
+	h := newHarness(testkit.APIError(400, "Throttling", "x"), nil)
 	req := Request{Token: testToken(t), RoleARN: testRole, SessionName: "s", Duration: time.Hour, Policy: `{"Version":"2012-10-17"}`}
 	if _, err := h.x.Exchange(context.Background(), req); err != nil {
 		t.Fatal(err)
 	}
-	if len(h.fake.inputs) != 2 || h.fake.inputs[0] != h.fake.inputs[1] {
+	if len(h.fake.Inputs()) != 2 || h.fake.Inputs()[0] != h.fake.Inputs()[1] {
 		t.Errorf("the retry sent different input")
 	}
+}
+
+// wantCallError fails unless err is a *CallError of kind k, and returns it.
+func wantCallError(t testing.TB, err error, k creds.Kind) *CallError {
+	t.Helper()
+	var e *CallError
+	if !errors.As(err, &e) {
+		t.Fatalf("error %v (%T) is not a *CallError", err, err)
+	}
+	if e.Kind() != k || e.ExitCode() != int(k) {
+		t.Fatalf("error %q has kind %d, want %d", err, e.Kind(), k)
+	}
+	return e
 }

@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/creds"
 )
 
-var sample = exchange.Credentials{
+var sample = creds.Credentials{
 	AccessKeyID:     "ASIAIOSFODNN7EXAMPLE",
 	SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 	SessionToken:    "IQoJb3JpZ2luX2Vj+/=",
@@ -32,7 +32,7 @@ func TestFormats(t *testing.T) {
 func TestEnv(t *testing.T) {
 	for _, tt := range []struct {
 		format string
-		c      exchange.Credentials
+		c      creds.Credentials
 		want   string
 	}{
 		{"sh", sample, `export AWS_ACCESS_KEY_ID='ASIAIOSFODNN7EXAMPLE'
@@ -67,11 +67,11 @@ export AWS_SECRET_ACCESS_KEY='wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'
 export AWS_SESSION_TOKEN='IQoJb3JpZ2luX2Vj+/='
 export AWS_CREDENTIAL_EXPIRATION='2026-11-25T20:00:00Z'
 `},
-		// No session token, no expiration: written empty, clearing stale ones.
-		{"dotenv", exchange.Credentials{AccessKeyID: "AKIAEXAMPLE", SecretAccessKey: "secret"}, `AWS_ACCESS_KEY_ID="AKIAEXAMPLE"
+		// No session token: written empty, clearing a stale one.
+		{"dotenv", creds.Credentials{AccessKeyID: "AKIAEXAMPLE", SecretAccessKey: "secret", Expiration: sample.Expiration}, `AWS_ACCESS_KEY_ID="AKIAEXAMPLE"
 AWS_SECRET_ACCESS_KEY="secret"
 AWS_SESSION_TOKEN=""
-AWS_CREDENTIAL_EXPIRATION=""
+AWS_CREDENTIAL_EXPIRATION="2026-11-25T20:00:00Z"
 `},
 	} {
 		var b strings.Builder
@@ -85,7 +85,7 @@ AWS_CREDENTIAL_EXPIRATION=""
 	}
 }
 
-func withExpiration(c exchange.Credentials, t time.Time) exchange.Credentials {
+func withExpiration(c creds.Credentials, t time.Time) creds.Credentials {
 	c.Expiration = t
 	return c
 }
@@ -94,23 +94,25 @@ func TestEnvErrors(t *testing.T) {
 	secret := "s3cr%t!value"
 	for _, tt := range []struct {
 		name, format string
-		c            exchange.Credentials
+		c            creds.Credentials
 		want         []string // substrings of the error
 		unsupported  bool
 	}{
 		{"unknown format", "bash", sample, []string{`unknown format "bash"`, "sh, fish, powershell, cmd, dotenv"}, false},
 		{"empty format", "", sample, []string{"unknown format", "sh, fish, powershell, cmd, dotenv"}, false},
-		{"no access key", "sh", exchange.Credentials{SecretAccessKey: "x"}, []string{"access key ID"}, false},
-		{"no secret", "sh", exchange.Credentials{AccessKeyID: "x"}, []string{"secret access key"}, false},
-		{"cmd percent", "cmd", exchange.Credentials{AccessKeyID: "AKIA", SecretAccessKey: secret},
+		{"no access key", "sh", creds.Credentials{SecretAccessKey: "x"}, []string{"access key ID"}, false},
+		{"no secret", "sh", creds.Credentials{AccessKeyID: "x"}, []string{"secret access key"}, false},
+		{"no expiration", "sh", creds.Credentials{AccessKeyID: "x", SecretAccessKey: "y"}, []string{"no expiration"}, false},
+		{"expired", "sh", withExpiration(sample, time.Date(2026, 11, 25, 18, 0, 0, 0, time.UTC)), []string{"expired at 2026-11-25T18:00:00Z"}, false},
+		{"cmd percent", "cmd", creds.Credentials{AccessKeyID: "AKIA", SecretAccessKey: secret, Expiration: sample.Expiration},
 			[]string{"AWS_SECRET_ACCESS_KEY", "format cmd", "use format powershell"}, true},
-		{"cmd newline", "cmd", exchange.Credentials{AccessKeyID: "AKIA", SecretAccessKey: "x", SessionToken: "a\nb"},
+		{"cmd newline", "cmd", creds.Credentials{AccessKeyID: "AKIA", SecretAccessKey: "x", SessionToken: "a\nb", Expiration: sample.Expiration},
 			[]string{"AWS_SESSION_TOKEN", "use format powershell"}, true},
-		{"dotenv dollar", "dotenv", exchange.Credentials{AccessKeyID: "AKIA", SecretAccessKey: "x", SessionToken: "a$HOME"},
+		{"dotenv dollar", "dotenv", creds.Credentials{AccessKeyID: "AKIA", SecretAccessKey: "x", SessionToken: "a$HOME", Expiration: sample.Expiration},
 			[]string{"AWS_SESSION_TOKEN", "format dotenv", "use format sh"}, true},
-		{"powershell invalid utf-8", "powershell", exchange.Credentials{AccessKeyID: "AKIA", SecretAccessKey: "\xff"},
+		{"powershell invalid utf-8", "powershell", creds.Credentials{AccessKeyID: "AKIA", SecretAccessKey: "\xff", Expiration: sample.Expiration},
 			[]string{"AWS_SECRET_ACCESS_KEY", "use format sh"}, true},
-		{"nul", "sh", exchange.Credentials{AccessKeyID: "AKIA", SecretAccessKey: "a\x00b"},
+		{"nul", "sh", creds.Credentials{AccessKeyID: "AKIA", SecretAccessKey: "a\x00b", Expiration: sample.Expiration},
 			[]string{"AWS_SECRET_ACCESS_KEY", "NUL"}, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -16,7 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/creds"
 )
 
 // The environment variables Env sets; AWS_CREDENTIAL_EXPIRATION is the name
@@ -142,11 +142,11 @@ func WriteVars(w io.Writer, format string, vars []Var) error {
 // AWS_CREDENTIAL_EXPIRATION (RFC 3339 in UTC, e.g. 2026-11-25T20:00:00Z).
 //
 // All four are always written, so that evaluating the output over an earlier
-// one leaves nothing stale behind: an empty SessionToken, or a zero
-// Expiration, is written as an empty value. AccessKeyID and SecretAccessKey
-// must not be empty.
-func Env(w io.Writer, format string, c exchange.Credentials) error {
-	if err := checkKeys(c); err != nil {
+// one leaves nothing stale behind: an empty SessionToken is written as an
+// empty value. c must be valid now (creds.Credentials.Valid): nothing is
+// written for incomplete or expired credentials.
+func Env(w io.Writer, format string, c creds.Credentials) error {
+	if err := c.Valid(timeNow(), 0); err != nil {
 		return err
 	}
 	return WriteVars(w, format, []Var{
@@ -166,15 +166,8 @@ func expiration(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-func checkKeys(c exchange.Credentials) error {
-	switch {
-	case c.AccessKeyID == "":
-		return errors.New("the credentials have no access key ID")
-	case c.SecretAccessKey == "":
-		return errors.New("the credentials have no secret access key")
-	}
-	return nil
-}
+// timeNow is the clock; tests replace it.
+var timeNow = time.Now
 
 func validName(name string) bool {
 	if name == "" {

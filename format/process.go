@@ -2,12 +2,11 @@ package format
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"unicode/utf8"
 
-	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/creds"
 )
 
 // processOutput is the credential_process document, its fields in the order
@@ -29,17 +28,14 @@ type processOutput struct {
 // Version is the number 1. Expiration is RFC 3339 in UTC with seconds
 // precision (a fraction is dropped, so the SDKs see the credentials expire
 // no later than they do). SessionToken and AccountId are left out when
-// empty. It returns an error, and writes nothing, when AccessKeyID or
-// SecretAccessKey is empty, when Expiration is zero (without an Expiration
-// the SDKs would take temporary credentials for long-lived ones and never
-// run the helper again), or when a field is not valid UTF-8 (JSON would
-// alter it).
-func Process(w io.Writer, c exchange.Credentials) error {
-	if err := checkKeys(c); err != nil {
+// empty. It returns an error, and writes nothing, when c is not valid now
+// (creds.Credentials.Valid: without an Expiration the SDKs would take
+// temporary credentials for long-lived ones and never run the helper again;
+// expired ones they refuse or use in vain), or when a field is not valid
+// UTF-8 (JSON would alter it).
+func Process(w io.Writer, c creds.Credentials) error {
+	if err := c.Valid(timeNow(), 0); err != nil {
 		return err
-	}
-	if c.Expiration.IsZero() {
-		return errors.New("the credentials have no expiration time")
 	}
 	for _, f := range []struct{ name, value string }{
 		{"AccessKeyId", c.AccessKeyID},

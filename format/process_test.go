@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/creds"
 )
 
 // credentialProcessResponse mirrors aws-sdk-go-v2's
@@ -24,7 +24,7 @@ type credentialProcessResponse struct {
 func TestProcess(t *testing.T) {
 	for _, tt := range []struct {
 		name string
-		c    exchange.Credentials
+		c    creds.Credentials
 		want string
 	}{
 		{"all fields", sample,
@@ -35,7 +35,7 @@ func TestProcess(t *testing.T) {
 			`{"Version":1,"AccessKeyId":"ASIAIOSFODNN7EXAMPLE","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY","Expiration":"2026-11-25T20:00:00Z","AccountId":"123456789012"}` + "\n"},
 		{"non-UTC expiration with a fraction", withExpiration(sample, time.Date(2026, 11, 25, 12, 0, 0, 999_999_999, time.FixedZone("PST", -8*3600))),
 			`{"Version":1,"AccessKeyId":"ASIAIOSFODNN7EXAMPLE","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY","SessionToken":"IQoJb3JpZ2luX2Vj+/=","Expiration":"2026-11-25T20:00:00Z","AccountId":"123456789012"}` + "\n"},
-		{"characters JSON escapes", exchange.Credentials{AccessKeyID: "AKIA", SecretAccessKey: "a\"b\\c\nd<é>", Expiration: sample.Expiration},
+		{"characters JSON escapes", creds.Credentials{AccessKeyID: "AKIA", SecretAccessKey: "a\"b\\c\nd<é>", Expiration: sample.Expiration},
 			`{"Version":1,"AccessKeyId":"AKIA","SecretAccessKey":"a\"b\\c\nd\u003cé\u003e","Expiration":"2026-11-25T20:00:00Z"}` + "\n"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,12 +82,12 @@ func TestProcess(t *testing.T) {
 	}
 }
 
-func withAccount(c exchange.Credentials, a string) exchange.Credentials {
+func withAccount(c creds.Credentials, a string) creds.Credentials {
 	c.AccountID = a
 	return c
 }
 
-func withToken(c exchange.Credentials, tok string) exchange.Credentials {
+func withToken(c creds.Credentials, tok string) creds.Credentials {
 	c.SessionToken = tok
 	return c
 }
@@ -95,14 +95,14 @@ func withToken(c exchange.Credentials, tok string) exchange.Credentials {
 func TestProcessErrors(t *testing.T) {
 	for _, tt := range []struct {
 		name string
-		c    exchange.Credentials
+		c    creds.Credentials
 		want string
 	}{
-		{"no access key", exchange.Credentials{SecretAccessKey: "s", Expiration: sample.Expiration}, "access key ID"},
-		{"no secret", exchange.Credentials{AccessKeyID: "a", Expiration: sample.Expiration}, "secret access key"},
-		{"nothing", exchange.Credentials{}, "access key ID"},
-		{"no expiration", exchange.Credentials{AccessKeyID: "a", SecretAccessKey: "s"}, "expiration"},
-		{"invalid UTF-8", exchange.Credentials{AccessKeyID: "a", SecretAccessKey: "s", SessionToken: "\xff", Expiration: sample.Expiration}, "SessionToken is not valid UTF-8"},
+		{"no access key", creds.Credentials{SecretAccessKey: "s", Expiration: sample.Expiration}, "access key ID"},
+		{"no secret", creds.Credentials{AccessKeyID: "a", Expiration: sample.Expiration}, "secret access key"},
+		{"nothing", creds.Credentials{}, "access key ID"},
+		{"no expiration", creds.Credentials{AccessKeyID: "a", SecretAccessKey: "s"}, "expiration"},
+		{"invalid UTF-8", creds.Credentials{AccessKeyID: "a", SecretAccessKey: "s", SessionToken: "\xff", Expiration: sample.Expiration}, "SessionToken is not valid UTF-8"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var b bytes.Buffer

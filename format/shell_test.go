@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/creds"
 )
 
 // A shell that can run the output of a format: argv runs the script given
@@ -87,8 +87,8 @@ func lookShell(t *testing.T, sh shell) {
 
 // hostileCredentials puts value in every field Env writes. The keys must
 // not be empty, so they get a suffix.
-func hostileCredentials(value string) (exchange.Credentials, [4]string) {
-	c := exchange.Credentials{
+func hostileCredentials(value string) (creds.Credentials, [4]string) {
+	c := creds.Credentials{
 		AccessKeyID:     "AKIA" + value,
 		SecretAccessKey: value + "+/=",
 		SessionToken:    value,

@@ -16,10 +16,10 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 
-	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/creds"
+	"github.com/oidc-creds/oidc-creds/trust"
 )
 
 // ThumbprintOptions configure Thumbprint.
@@ -62,7 +62,7 @@ func Thumbprint(ctx context.Context, issuer string, o ThumbprintOptions) (*Thumb
 		return nil, err
 	}
 	if resp.StatusCode/100 != 2 {
-		return nil, remoteError(nil, "%s answered HTTP %d; check the issuer URL (it is the token's iss, e.g. %s)", res.Discovery, resp.StatusCode, exchange.PulumiIssuer)
+		return nil, remoteError(nil, "%s answered HTTP %d; check the issuer URL (it is the token's iss, e.g. %s)", res.Discovery, resp.StatusCode, trust.PulumiIssuer)
 	}
 	var doc struct {
 		Issuer  string `json:"issuer"`
@@ -106,10 +106,10 @@ func IssuerURL(s string) (*url.URL, error) {
 	}
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, &exchange.Error{Kind: exchange.KindInput, Msg: fmt.Sprintf("issuer %q is not a URL such as %s", s, exchange.PulumiIssuer)}
+		return nil, &creds.Error{Kind: creds.KindInput, Msg: fmt.Sprintf("issuer %q is not a URL such as %s", s, trust.PulumiIssuer)}
 	}
 	if u.Scheme != "https" {
-		return nil, &exchange.Error{Kind: exchange.KindInput, Msg: fmt.Sprintf("issuer %s is not https; IAM identity providers and thumbprints are for https issuers", u)}
+		return nil, &creds.Error{Kind: creds.KindInput, Msg: fmt.Sprintf("issuer %s is not https; IAM identity providers and thumbprints are for https issuers", u)}
 	}
 	return u, nil
 }
@@ -131,7 +131,7 @@ func get(ctx context.Context, u string, roots *x509.CertPool, limit int64) ([]by
 	defer tr.CloseIdleConnections()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, nil, &exchange.Error{Kind: exchange.KindInput, Err: err, Msg: fmt.Sprintf("cannot request %s: %v", u, err)}
+		return nil, nil, &creds.Error{Kind: creds.KindInput, Err: err, Msg: fmt.Sprintf("cannot request %s: %v", u, err)}
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := (&http.Client{Transport: tr}).Do(req)
@@ -156,13 +156,15 @@ func fetchError(ctx context.Context, u string, err error) error {
 	)
 	switch {
 	case errors.As(err, &unknown), errors.As(err, &verify) && errors.As(verify.Err, &unknown):
-		return remoteError(err, "the certificate of %s is signed by an unknown authority; if a private CA or a TLS-inspecting proxy signs it, pass its certificate with --ca-file (a thumbprint taken through an inspecting proxy is the proxy's, not the issuer's)", host(u))
+		return &FetchError{Problem: UnknownAuthority, Host: host(u), Err: err,
+			Msg: fmt.Sprintf("the certificate of %s is signed by an unknown authority", host(u))}
 	case errors.As(err, &hostname):
 		return remoteError(err, "the certificate of %s is not valid for that host name: %v", host(u), hostname.Error())
 	case errors.As(err, &invalid):
 		return remoteError(err, "the certificate of %s is not valid: %v", host(u), invalid.Error())
 	case ctx.Err() != nil:
-		return remoteError(err, "%s did not answer within the timeout; check network access and proxies, or raise --timeout", host(u))
+		return &FetchError{Problem: Timeout, Host: host(u), Err: err,
+			Msg: fmt.Sprintf("%s did not answer within the timeout", host(u))}
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
@@ -187,21 +189,39 @@ func rootCause(err error) error {
 }
 
 func remoteError(err error, format string, args ...any) error {
-	return &exchange.Error{Kind: exchange.KindUnreachable, Err: err, Msg: fmt.Sprintf(format, args...)}
+	return &creds.Error{Kind: creds.KindUnreachable, Err: err, Msg: fmt.Sprintf(format, args...)}
 }
 
-// LoadCAFile returns the system's roots plus the PEM certificates in path.
-func LoadCAFile(path string) (*x509.CertPool, error) {
-	pem, err := os.ReadFile(path)
-	if err != nil {
-		return nil, &exchange.Error{Kind: exchange.KindInput, Err: err, Msg: fmt.Sprintf("cannot read --ca-file %s: %v", path, err)}
-	}
+// Problem is what a FetchError's caller can mend.
+type Problem int
+
+// The problems a caller words its own remedy for.
+const (
+	UnknownAuthority Problem = iota + 1 // a private CA or an inspecting proxy signed the certificate
+	Timeout                             // the deadline ended the request
+)
+
+// FetchError is a request to the issuer that failed in a way the caller can
+// mend: Msg says what happened, Problem what to mend.
+type FetchError struct {
+	Problem Problem
+	Host    string
+	Msg     string
+	Err     error
+}
+
+func (e *FetchError) Error() string { return e.Msg }
+func (e *FetchError) Unwrap() error { return e.Err }
+
+// ExitCode is the status of an unreachable server.
+func (e *FetchError) ExitCode() int { return int(creds.KindUnreachable) }
+
+// CertPool returns the system's roots plus the PEM certificates in pem;
+// ok is false when pem holds none.
+func CertPool(pem []byte) (pool *x509.CertPool, ok bool) {
 	pool, err := x509.SystemCertPool()
 	if err != nil || pool == nil {
 		pool = x509.NewCertPool()
 	}
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, &exchange.Error{Kind: exchange.KindInput, Msg: fmt.Sprintf("--ca-file %s holds no PEM certificate", path)}
-	}
-	return pool, nil
+	return pool, pool.AppendCertsFromPEM(pem)
 }

@@ -5,13 +5,11 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/internal/testtls"
 )
 
@@ -30,13 +28,13 @@ func ctx(t *testing.T) context.Context {
 	return c
 }
 
-func kindOf(t *testing.T, err error) exchange.Kind {
+func kindOf(t *testing.T, err error) creds.Kind {
 	t.Helper()
-	var e *exchange.Error
+	var e interface{ ExitCode() int }
 	if !errors.As(err, &e) {
-		t.Fatalf("error %v (%T) is not an *exchange.Error", err, err)
+		t.Fatalf("error %v (%T) has no exit code", err, err)
 	}
-	return e.Kind
+	return creds.Kind(e.ExitCode())
 }
 
 func TestThumbprintIsTheIntermediate(t *testing.T) {
@@ -91,9 +89,10 @@ func TestThumbprintErrors(t *testing.T) {
 
 	// Not trusted without the CA.
 	_, err := Thumbprint(ctx(t), is.IssuerURL, ThumbprintOptions{})
-	if err == nil || !strings.Contains(err.Error(), "unknown authority") || !strings.Contains(err.Error(), "--ca-file") {
+	var fe *FetchError
+	if err == nil || !strings.Contains(err.Error(), "unknown authority") || !errors.As(err, &fe) || fe.Problem != UnknownAuthority {
 		t.Errorf("untrusted chain: %v", err)
-	} else if kindOf(t, err) != exchange.KindUnreachable {
+	} else if kindOf(t, err) != creds.KindUnreachable {
 		t.Errorf("untrusted chain: kind %d", kindOf(t, err))
 	}
 
@@ -123,7 +122,7 @@ func TestThumbprintErrors(t *testing.T) {
 	// Bad URLs are input errors.
 	for _, u := range []string{"http://example.com/oidc", "https://", "https://x/?q=1", "::"} {
 		_, err := Thumbprint(ctx(t), u, ThumbprintOptions{})
-		if err == nil || kindOf(t, err) != exchange.KindInput {
+		if err == nil || kindOf(t, err) != creds.KindInput {
 			t.Errorf("%q: %v", u, err)
 		}
 	}
@@ -148,22 +147,12 @@ func TestIssuerURL(t *testing.T) {
 	}
 }
 
-func TestLoadCAFile(t *testing.T) {
-	dir := t.TempDir()
+func TestCertPool(t *testing.T) {
 	chain := newChain(t, "ca")
-	good := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(good, chain.RootPEM(), 0o600); err != nil {
-		t.Fatal(err)
+	if _, ok := CertPool(chain.RootPEM()); !ok {
+		t.Error("CertPool refused a PEM certificate")
 	}
-	if _, err := LoadCAFile(good); err != nil {
-		t.Error(err)
-	}
-	bad := filepath.Join(dir, "bad.pem")
-	_ = os.WriteFile(bad, []byte("nothing"), 0o600)
-	if _, err := LoadCAFile(bad); err == nil || !strings.Contains(err.Error(), "holds no PEM certificate") {
-		t.Errorf("bad file: %v", err)
-	}
-	if _, err := LoadCAFile(filepath.Join(dir, "missing")); err == nil || kindOf(t, err) != exchange.KindInput {
-		t.Errorf("missing file: %v", err)
+	if _, ok := CertPool([]byte("nothing")); ok {
+		t.Error("CertPool accepted a file without a PEM certificate")
 	}
 }

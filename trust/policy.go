@@ -1,17 +1,25 @@
-package exchange
+// Package trust writes IAM role trust policies: the whole document that
+// lets the tokens of one OIDC issuer assume a role through
+// AssumeRoleWithWebIdentity, and the Condition block that accepts exactly
+// one token (which an AccessDenied explanation prints). Pulumi's subject
+// patterns are built here.
+package trust
 
 import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/oidc-creds/oidc-creds/arn"
+	"github.com/oidc-creds/oidc-creds/creds"
 )
 
 // PulumiIssuer is Pulumi Cloud's OIDC issuer.
 const PulumiIssuer = "https://api.pulumi.com/oidc"
 
-// TrustSpec describes an IAM role trust policy that lets tokens of one
+// Spec describes an IAM role trust policy that lets tokens of one
 // OIDC issuer assume the role through AssumeRoleWithWebIdentity.
-type TrustSpec struct {
+type Spec struct {
 	Partition string   // ARN partition: aws, aws-cn, aws-us-gov…; "" = aws
 	Account   string   // the account of the role and the identity provider: 12 digits
 	Issuer    string   // the issuer URL; "" = PulumiIssuer
@@ -20,7 +28,7 @@ type TrustSpec struct {
 }
 
 // Provider is the IAM name of the spec's identity provider (host and path).
-func (s TrustSpec) Provider() string {
+func (s Spec) Provider() string {
 	iss := s.Issuer
 	if iss == "" {
 		iss = PulumiIssuer
@@ -30,7 +38,7 @@ func (s TrustSpec) Provider() string {
 
 // ProviderARN is the ARN of the IAM OIDC identity provider the policy's
 // Principal names: arn:PARTITION:iam::ACCOUNT:oidc-provider/PROVIDER.
-func (s TrustSpec) ProviderARN() string {
+func (s Spec) ProviderARN() string {
 	p := s.Partition
 	if p == "" {
 		p = "aws"
@@ -40,37 +48,34 @@ func (s TrustSpec) ProviderARN() string {
 
 // Validate checks what IAM would reject or what would make a policy that
 // trusts nobody.
-func (s TrustSpec) Validate() error {
-	if s.Partition != "" && !isPartition(s.Partition) {
-		return inputError("partition %q is not an ARN partition such as aws, aws-cn or aws-us-gov", clip(s.Partition))
+func (s Spec) Validate() error {
+	if s.Partition != "" && !arn.ValidPartition(s.Partition) {
+		return creds.InputErrorf(creds.InputPartition, "partition %q is not an ARN partition such as aws, aws-cn or aws-us-gov", creds.Clip(s.Partition))
 	}
-	if !ValidAccountID(s.Account) {
-		return inputError("account id %q is not 12 digits; pass --account-id with the AWS account that holds the role, e.g. 123456789012", clip(s.Account))
+	if !arn.ValidAccount(s.Account) {
+		return creds.InputErrorf(creds.InputAccountID, "account id %q is not 12 digits; give the AWS account that holds the role, e.g. 123456789012", creds.Clip(s.Account))
 	}
 	if s.Provider() == "PROVIDER" {
-		return inputError("issuer %q has no host; pass an issuer URL such as %s", clip(s.Issuer), PulumiIssuer)
+		return creds.InputErrorf(creds.InputIssuer, "issuer %q has no host; pass an issuer URL such as %s", creds.Clip(s.Issuer), PulumiIssuer)
 	}
 	if len(s.Audience) == 0 {
-		return inputError("no audience: the trust policy needs the aud the tokens carry (Pulumi: the organization name)")
+		return creds.InputErrorf(creds.InputAudience, "no audience: the trust policy needs the aud the tokens carry (Pulumi: the organization name)")
 	}
 	for _, a := range s.Audience {
 		if strings.TrimSpace(a) == "" {
-			return inputError("an audience is empty; give the aud the tokens carry (Pulumi: the organization name)")
+			return creds.InputErrorf(creds.InputAudience, "an audience is empty; give the aud the tokens carry (Pulumi: the organization name)")
 		}
 	}
 	if len(s.Subjects) == 0 {
-		return inputError("no subject: the trust policy needs the sub pattern of the tokens it accepts")
+		return creds.InputErrorf(creds.InputSubject, "no subject: the trust policy needs the sub pattern of the tokens it accepts")
 	}
 	for _, sub := range s.Subjects {
 		if strings.TrimSpace(sub) == "" {
-			return inputError("a subject pattern is empty; give the sub of the tokens the role accepts")
+			return creds.InputErrorf(creds.InputSubject, "a subject pattern is empty; give the sub of the tokens the role accepts")
 		}
 	}
 	return nil
 }
-
-// ValidAccountID reports whether s is an AWS account id: 12 digits.
-func ValidAccountID(s string) bool { return len(s) == 12 && allDigits(s) }
 
 // trustPolicy is the JSON shape of a role trust policy, fields in the order
 // IAM's console shows them.
@@ -88,7 +93,7 @@ type trustStatement struct {
 
 // Policy is the whole trust policy document as indented JSON, with a
 // final newline. Its Condition has the shape TrustCondition prints.
-func (s TrustSpec) Policy() (string, error) {
+func (s Spec) Policy() (string, error) {
 	if err := s.Validate(); err != nil {
 		return "", err
 	}
@@ -103,7 +108,7 @@ func (s TrustSpec) Policy() (string, error) {
 
 // condition is a trust policy's Condition: StringEquals PROVIDER:aud and
 // StringLike PROVIDER:sub, each a string when there is one value and a
-// list (any of) otherwise. TrustCondition and TrustSpec.Policy share it.
+// list (any of) otherwise. TrustCondition and Spec.Policy share it.
 func condition(provider string, aud, subs []string) map[string]map[string]any {
 	return map[string]map[string]any{
 		"StringEquals": {provider + ":aud": oneOrMany(aud)},

@@ -1,10 +1,13 @@
-package exchange
+package token
 
 import (
 	"encoding/base64"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/oidc-creds/oidc-creds/creds"
+	"github.com/oidc-creds/oidc-creds/internal/testkit"
 )
 
 func TestParseTokenClaims(t *testing.T) {
@@ -46,8 +49,8 @@ func TestParseTokenClaims(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			raw := makeJWT(t, tc.claims)
-			tok, err := ParseToken("\n  "+raw+"\r\n", "test")
+			raw := testkit.JWT(t, tc.claims)
+			tok, err := Parse("\n  "+raw+"\r\n", "test")
 			if err != nil {
 				t.Fatalf("ParseToken: %v", err)
 			}
@@ -64,7 +67,7 @@ func TestParseTokenClaims(t *testing.T) {
 				t.Errorf("claims = %+v, want %+v", c, tc.want)
 			}
 			d := tok.Describe()
-			noLeak(t, "Describe()", d, raw)
+			testkit.NoLeak(t, "Describe()", d, raw)
 			if !strings.Contains(d, "sub="+`"`+tc.want.Subject+`"`) {
 				t.Errorf("Describe() = %q does not show the subject", d)
 			}
@@ -75,8 +78,8 @@ func TestParseTokenClaims(t *testing.T) {
 func TestParseTokenPadded(t *testing.T) {
 	// Some issuers pad their segments; decoding tolerates it.
 	enc := base64.URLEncoding.EncodeToString
-	raw := enc([]byte(testHeader)) + "." + enc([]byte(`{"sub":"padded"}`)) + "." + testSignature
-	tok, err := ParseToken(raw, "test")
+	raw := enc([]byte(testkit.Header)) + "." + enc([]byte(`{"sub":"padded"}`)) + "." + testkit.Signature
+	tok, err := Parse(raw, "test")
 	if err != nil {
 		t.Fatalf("ParseToken: %v", err)
 	}
@@ -87,23 +90,23 @@ func TestParseTokenPadded(t *testing.T) {
 
 func TestParseTokenRefused(t *testing.T) {
 	enc := base64.RawURLEncoding.EncodeToString
-	h := enc([]byte(testHeader))
+	h := enc([]byte(testkit.Header))
 	p := enc([]byte(`{"iss":"https://api.pulumi.com/oidc","sub":"pulumi:deploy:org:acme:project:web:stack:dev"}`))
-	claims := func(s string) string { return h + "." + enc([]byte(s)) + "." + testSignature }
+	claims := func(s string) string { return h + "." + enc([]byte(s)) + "." + testkit.Signature }
 	for _, tc := range []struct {
 		name, raw, want string
 	}{
 		{"empty", "", "is empty"},
 		{"white space", " \n\t ", "is empty"},
-		{"one part", h + p + testSignature, "found 1"},
+		{"one part", h + p + testkit.Signature, "found 1"},
 		{"two parts", h + "." + p, "found 2"},
-		{"four parts", h + "." + p + "." + testSignature + "." + testSignature, "found 4"},
-		{"JWE-like five parts", strings.Repeat(testSignature+".", 4) + testSignature, "found 5"},
+		{"four parts", h + "." + p + "." + testkit.Signature + "." + testkit.Signature, "found 4"},
+		{"JWE-like five parts", strings.Repeat(testkit.Signature+".", 4) + testkit.Signature, "found 5"},
 		{"an AWS access key", "AKIAIOSFODNN7EXAMPLEwJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY", "found 1"},
-		{"header not base64", "!!" + h + "!!." + p + "." + testSignature, "header is not base64url-encoded JSON"},
-		{"header not JSON", enc([]byte("this is not json at all")) + "." + p + "." + testSignature, "header is not base64url-encoded JSON"},
-		{"payload not base64", h + ".%%" + p + "%%." + testSignature, "payload is not base64url"},
-		{"payload standard base64 with +/", h + "." + base64.StdEncoding.EncodeToString([]byte(`{"sub":"ÿÿÿ???>>>"}`)) + "." + testSignature, "payload is not base64url"},
+		{"header not base64", "!!" + h + "!!." + p + "." + testkit.Signature, "header is not base64url-encoded JSON"},
+		{"header not JSON", enc([]byte("this is not json at all")) + "." + p + "." + testkit.Signature, "header is not base64url-encoded JSON"},
+		{"payload not base64", h + ".%%" + p + "%%." + testkit.Signature, "payload is not base64url"},
+		{"payload standard base64 with +/", h + "." + base64.StdEncoding.EncodeToString([]byte(`{"sub":"ÿÿÿ???>>>"}`)) + "." + testkit.Signature, "payload is not base64url"},
 		{"payload not JSON", claims("definitely-not-json-claims"), "claims do not decode"},
 		{"payload JSON array", claims(`["iss","sub"]`), "claims do not decode"},
 		{"iss a number", claims(`{"iss":12345,"sub":"secret-subject-value"}`), "claims do not decode"},
@@ -115,11 +118,11 @@ func TestParseTokenRefused(t *testing.T) {
 		{"exp out of range", claims(`{"exp":1e400}`), "claims do not decode"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tok, err := ParseToken(tc.raw, "environment variable PULUMI_OIDC_TOKEN")
+			tok, err := Parse(tc.raw, "environment variable PULUMI_OIDC_TOKEN")
 			if err == nil {
 				t.Fatalf("ParseToken = %+v, want an error", tok)
 			}
-			e := wantKind(t, err, KindToken)
+			e := testkit.WantKind(t, err, creds.KindToken)
 			msg := e.Error()
 			if !strings.Contains(msg, tc.want) {
 				t.Errorf("message %q does not contain %q", msg, tc.want)
@@ -127,9 +130,9 @@ func TestParseTokenRefused(t *testing.T) {
 			if !strings.Contains(msg, "environment variable PULUMI_OIDC_TOKEN") {
 				t.Errorf("message %q does not say where the token came from", msg)
 			}
-			noLeak(t, "the message", msg, tc.raw, p, testSignature, "secret-subject-value", "tomorrow")
+			testkit.NoLeak(t, "the message", msg, tc.raw, p, testkit.Signature, "secret-subject-value", "tomorrow")
 			if e.Err != nil {
-				noLeak(t, "the wrapped error", e.Err.Error(), tc.raw, p, testSignature, "secret-subject-value", "tomorrow")
+				testkit.NoLeak(t, "the wrapped error", e.Err.Error(), tc.raw, p, testkit.Signature, "secret-subject-value", "tomorrow")
 			}
 		})
 	}
@@ -166,7 +169,7 @@ func TestCheckTime(t *testing.T) {
 				}
 				return
 			}
-			e := wantKind(t, err, KindToken)
+			e := testkit.WantKind(t, err, creds.KindToken)
 			for _, want := range tc.wantErr {
 				if !strings.Contains(e.Error(), want) {
 					t.Errorf("message %q does not contain %q", e.Error(), want)
@@ -177,7 +180,7 @@ func TestCheckTime(t *testing.T) {
 }
 
 func TestIdentity(t *testing.T) {
-	withClaims := &Token{Raw: makeJWT(t, pulumiClaims()), Claims: Claims{Issuer: "https://api.pulumi.com/oidc", Subject: "s", Audience: Audience{"acme", "b"}}}
+	withClaims := &Token{Raw: testkit.JWT(t, testkit.PulumiClaims()), Claims: Claims{Issuer: "https://api.pulumi.com/oidc", Subject: "s", Audience: Audience{"acme", "b"}}}
 	iss, sub, aud, h := withClaims.Identity()
 	if iss != "https://api.pulumi.com/oidc" || sub != "s" || strings.Join(aud, ",") != "acme,b" || h != "" {
 		t.Errorf("Identity() = %q %q %q %q", iss, sub, aud, h)
@@ -189,8 +192,8 @@ func TestIdentity(t *testing.T) {
 		}
 	}
 
-	anon1 := &Token{Raw: makeJWT(t, `{"exp":1900000000}`)}
-	anon2 := &Token{Raw: makeJWT(t, `{"exp":1900000001}`)}
+	anon1 := &Token{Raw: testkit.JWT(t, `{"exp":1900000000}`)}
+	anon2 := &Token{Raw: testkit.JWT(t, `{"exp":1900000001}`)}
 	iss, sub, aud, h1 := anon1.Identity()
 	if iss != "" || sub != "" || aud != nil || len(h1) != 64 {
 		t.Errorf("Identity() of a token without iss/sub/aud = %q %q %q %q, want a sha256 hex hash", iss, sub, aud, h1)
@@ -202,5 +205,5 @@ func TestIdentity(t *testing.T) {
 	if _, _, _, again := anon1.Identity(); again != h1 {
 		t.Errorf("Identity() is not deterministic")
 	}
-	noLeak(t, "the identity hash", h1, anon1.Raw)
+	testkit.NoLeak(t, "the identity hash", h1, anon1.Raw)
 }

@@ -1,9 +1,11 @@
-package exchange
+package trust
 
 import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/oidc-creds/oidc-creds/token"
 )
 
 func TestProvider(t *testing.T) {
@@ -25,36 +27,36 @@ func TestProvider(t *testing.T) {
 func TestTrustCondition(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
-		claims  Claims
+		claims  token.Claims
 		wantAud any
 	}{
-		{"deploy", Claims{Issuer: "https://api.pulumi.com/oidc", Audience: Audience{"acme"},
+		{"deploy", token.Claims{Issuer: "https://api.pulumi.com/oidc", Audience: token.Audience{"acme"},
 			Subject: "pulumi:deploy:org:acme:project:web:stack:dev:operation:update:scope:write"}, "acme"},
-		{"esc from iac", Claims{Issuer: "https://api.pulumi.com/oidc", Audience: Audience{"acme"},
+		{"esc from iac", token.Claims{Issuer: "https://api.pulumi.com/oidc", Audience: token.Audience{"acme"},
 			Subject: "pulumi:environments:org:acme:env:<yaml>"}, "acme"},
-		{"two audiences", Claims{Issuer: "https://api.pulumi.com/oidc", Audience: Audience{"acme", "sts.amazonaws.com"},
+		{"two audiences", token.Claims{Issuer: "https://api.pulumi.com/oidc", Audience: token.Audience{"acme", "sts.amazonaws.com"},
 			Subject: "pulumi:environments:org:acme:env:prod"}, []any{"acme", "sts.amazonaws.com"}},
-		{"quotes and ampersands", Claims{Issuer: "https://api.pulumi.com/oidc", Audience: Audience{`a"b`}, Subject: `x&y>z`}, `a"b`},
+		{"quotes and ampersands", token.Claims{Issuer: "https://api.pulumi.com/oidc", Audience: token.Audience{`a"b`}, Subject: `x&y>z`}, `a"b`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := TrustCondition(tc.claims)
+			s := Condition(tc.claims)
 			if !strings.HasPrefix(strings.TrimSpace(s), `"Condition"`) {
-				t.Errorf("TrustCondition does not start with \"Condition\":\n%s", s)
+				t.Errorf("Condition does not start with \"Condition\":\n%s", s)
 			}
 			for _, esc := range []string{`\u003c`, `\u003e`, `\u0026`} {
 				if strings.Contains(s, esc) {
-					t.Errorf("TrustCondition escapes HTML (%s):\n%s", esc, s)
+					t.Errorf("Condition escapes HTML (%s):\n%s", esc, s)
 				}
 			}
 			if !strings.Contains(s, tc.claims.Subject) && !strings.Contains(tc.claims.Subject, `"`) {
-				t.Errorf("TrustCondition does not show the subject literally:\n%s", s)
+				t.Errorf("Condition does not show the subject literally:\n%s", s)
 			}
 			// It is a fragment to paste into a statement: wrapped in braces, it is JSON.
 			var v struct {
 				Condition map[string]map[string]any
 			}
 			if err := json.Unmarshal([]byte("{"+s+"}"), &v); err != nil {
-				t.Fatalf("TrustCondition is not a JSON member: %v\n%s", err, s)
+				t.Fatalf("Condition is not a JSON member: %v\n%s", err, s)
 			}
 			eq, like := v.Condition["StringEquals"], v.Condition["StringLike"]
 			if len(v.Condition) != 2 || len(eq) != 1 || len(like) != 1 {

@@ -1,4 +1,4 @@
-package exchange
+package token
 
 import (
 	"encoding/json"

@@ -1,10 +1,14 @@
-package exchange
+package trust
 
 import (
 	"encoding/json"
 	"path"
 	"strings"
 	"testing"
+
+	"github.com/oidc-creds/oidc-creds/creds"
+	"github.com/oidc-creds/oidc-creds/internal/testkit"
+	"github.com/oidc-creds/oidc-creds/token"
 )
 
 // stringLike is IAM's StringLike for these tests: * any run, ? one
@@ -19,7 +23,7 @@ func stringLike(t *testing.T, pattern, s string) bool {
 }
 
 func TestTrustSpecPolicy(t *testing.T) {
-	s := TrustSpec{Account: "123456789012", Audience: []string{"acme"},
+	s := Spec{Account: "123456789012", Audience: []string{"acme"},
 		Subjects: []string{PulumiDeploySubject("acme", "web", "")}}
 	got, err := s.Policy()
 	if err != nil {
@@ -54,11 +58,11 @@ func TestTrustSpecPolicy(t *testing.T) {
 // The Condition of a policy built from a token's claims is the one the
 // AccessDenied explanation prints for that token.
 func TestTrustSpecMatchesTrustCondition(t *testing.T) {
-	for _, c := range []Claims{
-		{Issuer: PulumiIssuer, Audience: Audience{"acme"}, Subject: "pulumi:environments:org:acme:env:<yaml>"},
-		{Issuer: "https://token.actions.githubusercontent.com", Audience: Audience{"sts.amazonaws.com", "x"}, Subject: "repo:o/r:ref:refs/heads/main"},
+	for _, c := range []token.Claims{
+		{Issuer: PulumiIssuer, Audience: token.Audience{"acme"}, Subject: "pulumi:environments:org:acme:env:<yaml>"},
+		{Issuer: "https://token.actions.githubusercontent.com", Audience: token.Audience{"sts.amazonaws.com", "x"}, Subject: "repo:o/r:ref:refs/heads/main"},
 	} {
-		s := TrustSpec{Partition: "aws-cn", Account: "123456789012", Issuer: c.Issuer, Audience: c.Audience, Subjects: []string{c.Subject}}
+		s := Spec{Partition: "aws-cn", Account: "123456789012", Issuer: c.Issuer, Audience: c.Audience, Subjects: []string{c.Subject}}
 		pol, err := s.Policy()
 		if err != nil {
 			t.Fatal(err)
@@ -75,14 +79,14 @@ func TestTrustSpecMatchesTrustCondition(t *testing.T) {
 		var fromPolicy, fromExplain any
 		_ = json.Unmarshal(doc.Statement[0].Condition, &fromPolicy)
 		var wrapped map[string]any
-		if err := json.Unmarshal([]byte("{"+TrustCondition(c)+"}"), &wrapped); err != nil {
+		if err := json.Unmarshal([]byte("{"+Condition(c)+"}"), &wrapped); err != nil {
 			t.Fatal(err)
 		}
 		fromExplain = wrapped["Condition"]
 		a, _ := json.Marshal(fromPolicy)
 		b, _ := json.Marshal(fromExplain)
 		if string(a) != string(b) {
-			t.Errorf("policy Condition %s differs from TrustCondition %s", a, b)
+			t.Errorf("policy Condition %s differs from Condition %s", a, b)
 		}
 		if want := "arn:aws-cn:iam::123456789012:oidc-provider/" + Provider(c.Issuer); doc.Statement[0].Principal.Federated != want {
 			t.Errorf("Federated = %q, want %q", doc.Statement[0].Principal.Federated, want)
@@ -91,7 +95,7 @@ func TestTrustSpecMatchesTrustCondition(t *testing.T) {
 }
 
 func TestTrustSpecSeveralSubjects(t *testing.T) {
-	s := TrustSpec{Account: "123456789012", Audience: []string{"acme"},
+	s := Spec{Account: "123456789012", Audience: []string{"acme"},
 		Subjects: []string{PulumiESCSubject("acme", "prod"), PulumiESCSubject("acme", PulumiESCFromIaCEnv)}}
 	pol, err := s.Policy()
 	if err != nil {
@@ -106,23 +110,23 @@ func TestTrustSpecSeveralSubjects(t *testing.T) {
 }
 
 func TestTrustSpecValidate(t *testing.T) {
-	good := TrustSpec{Account: "123456789012", Audience: []string{"acme"}, Subjects: []string{"*"}}
-	for name, mod := range map[string]func(*TrustSpec){
-		"short account":  func(s *TrustSpec) { s.Account = "12345" },
-		"letter account": func(s *TrustSpec) { s.Account = "12345678901x" },
-		"no audience":    func(s *TrustSpec) { s.Audience = nil },
-		"empty audience": func(s *TrustSpec) { s.Audience = []string{" "} },
-		"no subject":     func(s *TrustSpec) { s.Subjects = nil },
-		"empty subject":  func(s *TrustSpec) { s.Subjects = []string{""} },
-		"bad partition":  func(s *TrustSpec) { s.Partition = "AWS" },
-		"no host":        func(s *TrustSpec) { s.Issuer = "https://" },
+	good := Spec{Account: "123456789012", Audience: []string{"acme"}, Subjects: []string{"*"}}
+	for name, mod := range map[string]func(*Spec){
+		"short account":  func(s *Spec) { s.Account = "12345" },
+		"letter account": func(s *Spec) { s.Account = "12345678901x" },
+		"no audience":    func(s *Spec) { s.Audience = nil },
+		"empty audience": func(s *Spec) { s.Audience = []string{" "} },
+		"no subject":     func(s *Spec) { s.Subjects = nil },
+		"empty subject":  func(s *Spec) { s.Subjects = []string{""} },
+		"bad partition":  func(s *Spec) { s.Partition = "AWS" },
+		"no host":        func(s *Spec) { s.Issuer = "https://" },
 	} {
 		s := good
 		mod(&s)
 		if _, err := s.Policy(); err == nil {
 			t.Errorf("%s: no error", name)
 		} else {
-			wantKind(t, err, KindInput)
+			testkit.WantKind(t, err, creds.KindInput)
 		}
 	}
 	if _, err := good.Policy(); err != nil {
@@ -147,41 +151,5 @@ func TestPulumiSubjects(t *testing.T) {
 		if got := stringLike(t, tc.pattern, tc.sub); got != tc.match {
 			t.Errorf("%q StringLike %q = %v, want %v", tc.pattern, tc.sub, got, tc.match)
 		}
-	}
-}
-
-func TestParsePulumiSubject(t *testing.T) {
-	p, ok := ParsePulumiSubject("pulumi:deploy:org:acme:project:web:stack:dev:operation:update:scope:write")
-	if !ok || p != (PulumiSubject{Kind: "deploy", Org: "acme", Project: "web", Stack: "dev", Operation: "update", Scope: "write"}) {
-		t.Errorf("deploy: %+v %v", p, ok)
-	}
-	if s := p.String(); s != "Pulumi Deployments: org acme, project web, stack dev, operation update, scope write" {
-		t.Errorf("String() = %q", s)
-	}
-	p, ok = ParsePulumiSubject("pulumi:environments:org:acme:env:<yaml>")
-	if !ok || p.Env != "<yaml>" || p.Org != "acme" || !strings.HasPrefix(p.String(), "Pulumi ESC opened from Pulumi IaC: ") {
-		t.Errorf("esc: %+v %v %q", p, ok, p.String())
-	}
-	for _, sub := range []string{"", "repo:o/r:ref:refs/heads/main", "pulumi:deploy", "pulumi:deploy:org:", "system:serviceaccount:ns:sa"} {
-		if _, ok := ParsePulumiSubject(sub); ok {
-			t.Errorf("ParsePulumiSubject(%q) ok", sub)
-		}
-	}
-}
-
-func TestHeader(t *testing.T) {
-	tok, err := ParseToken(makeJWT(t, pulumiClaims()), "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if h := tok.Header(); h != (Header{Alg: "RS256", Kid: "k1", Typ: "JWT"}) {
-		t.Errorf("Header() = %+v", h)
-	}
-	if !STSAlgorithm("ES384") || STSAlgorithm("HS256") || STSAlgorithm("none") || STSAlgorithm("") {
-		t.Error("STSAlgorithm wrong")
-	}
-	odd := &Token{Raw: "eyJhbGciOjF9.e30.sig"} // {"alg":1}
-	if h := odd.Header(); h.Alg != "" {
-		t.Errorf("non-string alg decoded as %q", h.Alg)
 	}
 }

@@ -1,9 +1,12 @@
-package exchange
+package arn
 
 import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/oidc-creds/oidc-creds/creds"
+	"github.com/oidc-creds/oidc-creds/internal/testkit"
 )
 
 func TestParseRoleARNAccepted(t *testing.T) {
@@ -21,13 +24,13 @@ func TestParseRoleARNAccepted(t *testing.T) {
 		{"arn:aws:iam::123456789012:role/" + strings.Repeat("n", 64), "aws", "123456789012", "/", strings.Repeat("n", 64)},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
-			got, err := ParseRoleARN(tc.in)
+			got, err := ParseRole(tc.in)
 			if err != nil {
-				t.Fatalf("ParseRoleARN(%q): %v", tc.in, err)
+				t.Fatalf("ParseRole(%q): %v", tc.in, err)
 			}
-			want := RoleARN{ARN: tc.in, Partition: tc.partition, Account: tc.account, Path: tc.path, Name: tc.name}
+			want := Role{ARN: tc.in, Partition: tc.partition, Account: tc.account, Path: tc.path, Name: tc.name}
 			if got != want {
-				t.Errorf("ParseRoleARN(%q) = %+v, want %+v", tc.in, got, want)
+				t.Errorf("ParseRole(%q) = %+v, want %+v", tc.in, got, want)
 			}
 		})
 	}
@@ -37,7 +40,7 @@ func TestParseRoleARNRefused(t *testing.T) {
 	for _, tc := range []struct {
 		name, in, want string
 	}{
-		{"empty", "", "--role-arn"},
+		{"empty", "", "no role ARN"},
 		{"wrong service", "arn:aws:sts::123456789012:role/deploy", "IAM role ARN"},
 		{"assumed role", "arn:aws:sts::123456789012:assumed-role/deploy/s", "IAM role ARN"},
 		{"policy not role", "arn:aws:iam::123456789012:policy/ReadOnly", "IAM role ARN"},
@@ -57,11 +60,11 @@ func TestParseRoleARNRefused(t *testing.T) {
 		{"uppercase partition", "arn:AWS:iam::123456789012:role/deploy", "IAM role ARN"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseRoleARN(tc.in)
+			got, err := ParseRole(tc.in)
 			if err == nil {
-				t.Fatalf("ParseRoleARN(%q) = %+v, want an error", tc.in, got)
+				t.Fatalf("ParseRole(%q) = %+v, want an error", tc.in, got)
 			}
-			e := wantKind(t, err, KindInput)
+			e := testkit.WantKind(t, err, creds.KindInput)
 			if !strings.Contains(e.Error(), tc.want) {
 				t.Errorf("message %q does not contain %q", e.Error(), tc.want)
 			}
@@ -103,9 +106,9 @@ func TestValidatePolicyARNs(t *testing.T) {
 		{"one bad among good", []string{p(1), "arn:aws:s3:::bucket/policy"}, nil, "not an IAM policy ARN"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := ValidatePolicyARNs(tc.in)
+			got, err := ValidatePolicies(tc.in)
 			if tc.wantErr != "" {
-				e := wantKind(t, err, KindInput)
+				e := testkit.WantKind(t, err, creds.KindInput)
 				if !strings.Contains(e.Error(), tc.wantErr) {
 					t.Errorf("message %q does not contain %q", e.Error(), tc.wantErr)
 				}
@@ -115,10 +118,10 @@ func TestValidatePolicyARNs(t *testing.T) {
 				return
 			}
 			if err != nil {
-				t.Fatalf("ValidatePolicyARNs(%q): %v", tc.in, err)
+				t.Fatalf("ValidatePolicies(%q): %v", tc.in, err)
 			}
 			if strings.Join(got, "|") != strings.Join(tc.want, "|") || len(got) != len(tc.want) {
-				t.Errorf("ValidatePolicyARNs(%q) = %q, want %q", tc.in, got, tc.want)
+				t.Errorf("ValidatePolicies(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
 	}
@@ -134,8 +137,8 @@ func TestAccountFromARN(t *testing.T) {
 		"arn:aws:sts":                  "",
 		"xrn:aws:sts::123456789012:assumed-role/deploy/s": "",
 	} {
-		if got := AccountFromARN(in); got != want {
-			t.Errorf("AccountFromARN(%q) = %q, want %q", in, got, want)
+		if got := Account(in); got != want {
+			t.Errorf("Account(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

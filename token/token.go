@@ -1,4 +1,4 @@
-package exchange
+package token
 
 import (
 	"bytes"
@@ -10,14 +10,13 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/oidc-creds/oidc-creds/creds"
 )
 
 // ClockSkew is how far the local clock may be from the issuer's when the
 // token's exp and nbf are checked before calling STS.
 const ClockSkew = 30 * time.Second
-
-// timeNow is the clock; tests replace it.
-var timeNow = time.Now
 
 // Token is an OIDC token with its claims decoded (the signature is not
 // checked: STS does that). Raw must never be printed or logged.
@@ -84,9 +83,9 @@ func (d *NumericDate) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// ParseToken decodes a JWT's claims without checking its signature.
+// Parse decodes a JWT's claims without checking its signature.
 // origin says where the token came from, for messages.
-func ParseToken(raw, origin string) (*Token, error) {
+func Parse(raw, origin string) (*Token, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return nil, tokenError("the token from %s is empty; check that the identity provider wrote it", origin)
@@ -105,7 +104,7 @@ func ParseToken(raw, origin string) (*Token, error) {
 	}
 	var c Claims
 	if err := json.Unmarshal(payload, &c); err != nil {
-		return nil, &Error{Kind: KindToken, Msg: fmt.Sprintf("the token from %s is not a JWT: its claims do not decode", origin), Err: redactErr(err)}
+		return nil, &creds.Error{Kind: creds.KindToken, Msg: fmt.Sprintf("the token from %s is not a JWT: its claims do not decode", origin), Err: redactErr(err)}
 	}
 	return &Token{Raw: raw, Origin: origin, Claims: c}, nil
 }
@@ -131,12 +130,12 @@ func decodeSegment(s string) ([]byte, error) {
 func (t *Token) CheckTime(now time.Time) error {
 	c := t.Claims
 	if !c.Expiry.IsZero() && now.After(c.Expiry.Add(ClockSkew)) {
-		return &Error{Kind: KindToken,
+		return &creds.Error{Kind: creds.KindToken,
 			Msg: fmt.Sprintf("the token from %s expired at %s, %s ago; get a fresh token from the identity provider (in Pulumi Deployments it is issued per deployment)",
 				t.Origin, c.Expiry.UTC().Format(time.RFC3339), roundAgo(now.Sub(c.Expiry.Time)))}
 	}
 	if !c.NotBefore.IsZero() && c.NotBefore.After(now.Add(ClockSkew)) {
-		return &Error{Kind: KindToken,
+		return &creds.Error{Kind: creds.KindToken,
 			Msg: fmt.Sprintf("the token from %s is not valid until %s, %s from now; check this machine's clock", t.Origin,
 				c.NotBefore.UTC().Format(time.RFC3339), roundAgo(c.NotBefore.Time.Sub(now)))}
 	}

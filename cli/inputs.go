@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"context"
+	"time"
+
+	"github.com/oidc-creds/oidc-creds/arn"
+	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/token"
+)
+
+// inputs are the exchange inputs once checked: everything but the token.
+type inputs struct {
+	role        arn.Role
+	duration    time.Duration
+	policyARNs  []string
+	policy      string // the inline session policy, loaded and trimmed
+	sessionName string // as given; "" = derived from the token
+}
+
+// problem is an input that failed its check, with the doctor check it
+// belongs to.
+type problem struct {
+	check string // "role ARN", "session", "timeout" or "refresh window"
+	err   error
+}
+
+// check validates every exchange input but the token, in one place for
+// every command that exchanges (process, env, exec, serve, doctor,
+// configure-profile), and returns the problems in the order of the flags.
+func (f *ExchangeFlags) check() (inputs, []problem) {
+	var in inputs
+	var probs []problem
+	fail := func(check string, err error) { probs = append(probs, problem{check, err}) }
+	var err error
+	if f.RoleARN == "" {
+		fail("role ARN", usageError("no role ARN: pass --role-arn or set OIDC_CREDS_ROLE_ARN or AWS_ROLE_ARN (arn:aws:iam::ACCOUNT:role/NAME)"))
+	} else if in.role, err = arn.ParseRole(f.RoleARN); err != nil {
+		fail("role ARN", err)
+	}
+	if in.duration, err = exchange.ParseDuration(f.Duration); err != nil {
+		fail("session", err)
+	}
+	if in.policyARNs, err = arn.ValidatePolicies(f.PolicyARNs); err != nil {
+		fail("session", err)
+	}
+	if in.policy, err = exchange.LoadPolicy(f.Policy, "--policy"); err != nil {
+		fail("session", err)
+	}
+	if f.SessionName != "" {
+		if err := exchange.ValidateSessionName(f.SessionName); err != nil {
+			fail("session", err)
+		}
+		in.sessionName = f.SessionName
+	}
+	if f.Timeout <= 0 {
+		fail("timeout", usageError("--timeout must be positive, e.g. 30s"))
+	}
+	if f.RefreshWindow < 0 {
+		fail("refresh window", usageError("--refresh-window must not be negative, e.g. 15m"))
+	}
+	return in, probs
+}
+
+// request checks every input, then reads and checks the token from src,
+// so that nothing malformed reaches STS.
+func (f *ExchangeFlags) request(ctx context.Context, o *IO, src token.Source) (exchange.Request, error) {
+	in, probs := f.check()
+	if len(probs) > 0 {
+		return exchange.Request{}, probs[0].err
+	}
+	r := exchange.Request{RoleARN: in.role.ARN, Duration: in.duration, PolicyARNs: in.policyARNs, Policy: in.policy, SessionName: in.sessionName}
+	var err error
+	if r.Token, err = f.load(ctx, src); err != nil {
+		return r, err
+	}
+	if o.Verbose { // Describe formats every claim: not on the quiet hot path
+		o.Logf("token from %s: %s", r.Token.Origin, r.Token.Describe())
+	}
+	if err := r.Token.CheckTime(timeNow()); err != nil {
+		return r, err
+	}
+	if r.SessionName == "" {
+		r.SessionName = exchange.SessionNameFor(r.Token.Claims)
+		o.Logf("session name %s (derived from the token)", r.SessionName)
+	}
+	return r, nil
+}

@@ -1,0 +1,207 @@
+package token
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/oidc-creds/oidc-creds/creds"
+)
+
+// A Source loads an OIDC token. Token reads it afresh on every call
+// (platforms rotate tokens), within ctx, trims white space and decodes the
+// claims; the token's Origin says where it came from. It does not check
+// exp or nbf: see Token.CheckTime.
+//
+// A Source that holds no token at all (an unset variable, a missing file)
+// fails with an *AbsentError, so that a Chain can try the next one.
+type Source interface {
+	Token(ctx context.Context) (*Token, error)
+}
+
+// PulumiTokenFile is where Pulumi Deployments mount the OIDC token.
+const PulumiTokenFile = "/mnt/pulumi/pulumi.oidc"
+
+// Default is where a token is looked for when none is named:
+// $PULUMI_OIDC_TOKEN, then pulumiFile (PulumiTokenFile when ""), then the
+// file named by $AWS_WEB_IDENTITY_TOKEN_FILE. getenv nil is os.Getenv.
+func Default(getenv func(string) string, pulumiFile string) Chain {
+	if pulumiFile == "" {
+		pulumiFile = PulumiTokenFile
+	}
+	return Chain{
+		Env{Name: "PULUMI_OIDC_TOKEN", Getenv: getenv},
+		File{Path: pulumiFile},
+		EnvFile{Name: "AWS_WEB_IDENTITY_TOKEN_FILE", Getenv: getenv},
+	}
+}
+
+// AbsentError is a Source's failure when it holds no token at all.
+type AbsentError struct {
+	Msg    string // the sentence when the source was named on its own
+	Reason string // the clause when it was one of several, e.g. "PULUMI_OIDC_TOKEN is unset"
+}
+
+func (e *AbsentError) Error() string { return e.Msg }
+
+// ExitCode is the status of a token problem.
+func (e *AbsentError) ExitCode() int { return int(creds.KindToken) }
+
+// NoTokenError is a Chain's failure when none of its sources holds a token.
+type NoTokenError struct {
+	Reasons []string // each source's AbsentError.Reason, in order
+}
+
+func (e *NoTokenError) Error() string {
+	return "no OIDC token found: " + joinAnd(e.Reasons)
+}
+
+// ExitCode is the status of a token problem.
+func (e *NoTokenError) ExitCode() int { return int(creds.KindToken) }
+
+func joinAnd(s []string) string {
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}
+
+// Chain is the first of its sources that holds a token.
+type Chain []Source
+
+// Token loads from the first source that does not fail with an
+// *AbsentError; when all do, the error is a *NoTokenError.
+func (c Chain) Token(ctx context.Context) (*Token, error) {
+	var reasons []string
+	for _, s := range c {
+		t, err := s.Token(ctx)
+		var absent *AbsentError
+		if !errors.As(err, &absent) {
+			return t, err
+		}
+		reasons = append(reasons, absent.Reason)
+	}
+	return nil, &NoTokenError{Reasons: reasons}
+}
+
+// Env is the token in an environment variable.
+type Env struct {
+	Name   string
+	Getenv func(string) string // nil = os.Getenv
+}
+
+// Token reads the variable; unset or empty, it is an *AbsentError.
+func (e Env) Token(ctx context.Context) (*Token, error) {
+	v := getenv(e.Getenv)(e.Name)
+	if v == "" {
+		return nil, &AbsentError{Msg: fmt.Sprintf("the environment variable %s is unset or empty", e.Name), Reason: e.Name + " is unset"}
+	}
+	return Parse(v, "environment variable "+e.Name)
+}
+
+// File is the token in a file.
+type File struct {
+	Path   string
+	Origin string // for messages; "" = "file PATH"
+}
+
+// Token reads the file; a missing one is an *AbsentError.
+func (f File) Token(ctx context.Context) (*Token, error) {
+	origin := f.Origin
+	if origin == "" {
+		origin = "file " + f.Path
+	}
+	raw, err := readTokenFile(f.Path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(raw, origin)
+}
+
+// EnvFile is the token in the file an environment variable names, as
+// AWS_WEB_IDENTITY_TOKEN_FILE does (Kubernetes rotates that file).
+type EnvFile struct {
+	Name   string
+	Getenv func(string) string // nil = os.Getenv
+}
+
+// Token reads the file the variable names; an unset variable is an
+// *AbsentError, a missing file is not (the variable promised one).
+func (e EnvFile) Token(ctx context.Context) (*Token, error) {
+	path := getenv(e.Getenv)(e.Name)
+	if path == "" {
+		return nil, &AbsentError{Msg: fmt.Sprintf("the environment variable %s is unset or empty", e.Name), Reason: e.Name + " is unset"}
+	}
+	t, err := File{Path: path, Origin: "file " + path + " (" + e.Name + ")"}.Token(ctx)
+	var absent *AbsentError
+	if errors.As(err, &absent) {
+		return nil, tokenError("%s", absent.Msg)
+	}
+	return t, err
+}
+
+// Reader is a token read once from a stream, such as standard input, and
+// served again on every later call: a stream cannot be re-read.
+type Reader struct {
+	R      io.Reader
+	Origin string // for messages, e.g. "standard input"
+
+	once sync.Once
+	raw  string
+	err  error
+}
+
+// Token reads R on the first call and decodes the same bytes every time.
+func (r *Reader) Token(ctx context.Context) (*Token, error) {
+	r.once.Do(func() {
+		b, err := io.ReadAll(io.LimitReader(r.R, maxTokenFile))
+		if err != nil {
+			r.err = &creds.Error{Kind: creds.KindToken, Msg: fmt.Sprintf("cannot read the token from %s: %v", r.Origin, err), Err: err}
+		}
+		r.raw = string(b)
+	})
+	if r.err != nil {
+		return nil, r.err
+	}
+	return Parse(r.raw, r.Origin)
+}
+
+func getenv(f func(string) string) func(string) string {
+	if f == nil {
+		return os.Getenv
+	}
+	return f
+}
+
+// maxTokenFile bounds what is read: STS takes at most 20,000 characters.
+const maxTokenFile = 1 << 20
+
+func readTokenFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", &AbsentError{Msg: fmt.Sprintf("the token file %s does not exist; check the path", path), Reason: path + " does not exist"}
+		}
+		return "", &creds.Error{Kind: creds.KindToken, Msg: fmt.Sprintf("cannot read the token file %s: %v", path, PathCause(err)), Err: err}
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxTokenFile))
+	if err != nil {
+		return "", &creds.Error{Kind: creds.KindToken, Msg: fmt.Sprintf("cannot read the token file %s: %v", path, PathCause(err)), Err: err}
+	}
+	return string(b), nil
+}
+
+// PathCause drops the path an *fs.PathError repeats.
+func PathCause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
