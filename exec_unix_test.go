@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/endpointcreds"
 
+	"github.com/oidc-creds/oidc-creds/internal/testkit"
 	"github.com/oidc-creds/oidc-creds/internal/teststs"
 )
 
@@ -73,13 +74,11 @@ func issued(s *teststs.Server, accessKeyID string) bool {
 // checkNoSecrets fails if text holds a secret the test STS issued.
 func checkNoSecrets(t *testing.T, s *teststs.Server, what, text string) {
 	t.Helper()
+	var secrets []string
 	for _, r := range s.Requests() {
-		for _, secret := range []string{r.SecretAccessKey, r.SessionToken} {
-			if secret != "" && strings.Contains(text, secret) {
-				t.Errorf("%s holds an issued secret", what)
-			}
-		}
+		secrets = append(secrets, r.SecretAccessKey, r.SessionToken)
 	}
+	testkit.NoLeak(t, what, text, "", secrets...)
 }
 
 func exitCode(t *testing.T, err error) int {

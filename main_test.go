@@ -19,12 +19,19 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/oidc-creds/oidc-creds/cli"
+	"github.com/oidc-creds/oidc-creds/exchange"
 	"github.com/oidc-creds/oidc-creds/internal/teststs"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"oidc-creds": func() { os.Exit(cli.Run()) },
+		"oidc-creds": func() {
+			// The scripts test which failures are retried and how often, not
+			// how long the waits are (exchange's tests do): do not sleep
+			// through real back-off.
+			exchange.DefaultBackoff = exchange.Backoff{Base: 2 * time.Millisecond, Cap: 20 * time.Millisecond}
+			os.Exit(cli.Run())
+		},
 	})
 }
 

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/oidc-creds/oidc-creds/internal/testkit"
 )
 
 func TestHitAndMiss(t *testing.T) {
@@ -44,7 +46,7 @@ func TestHitAndMiss(t *testing.T) {
 	if _, ok := c.get(other, 0); ok {
 		t.Error("Get hit for another key")
 	}
-	if w := r.warnings(); len(w) != 0 {
+	if w := r.Warnings(); len(w) != 0 {
 		t.Errorf("warnings: %q", w)
 	}
 }
@@ -59,7 +61,8 @@ func TestStatusString(t *testing.T) {
 
 func TestExpiryAndMinValid(t *testing.T) {
 	now := time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC)
-	setClock(t, &now)
+	clk := testkit.NewClock(now)
+	testkit.UseClock(t, &timeNow, clk)
 	c, _ := newCache(t)
 	ctx := ctxT(t)
 	f := &fetcher{id: "ONE", exp: now.Add(time.Hour)}
@@ -72,7 +75,8 @@ func TestExpiryAndMinValid(t *testing.T) {
 	if _, ok := c.get(testKey, 15*time.Minute); !ok {
 		t.Error("miss with an hour left and minValid 15m")
 	}
-	now = now.Add(46 * time.Minute) // 14 minutes left
+	clk.Advance(46 * time.Minute) // 14 minutes left
+	now = clk.Now()
 	if _, ok := c.get(testKey, 15*time.Minute); ok {
 		t.Error("hit with 14 minutes left and minValid 15m")
 	}
@@ -84,7 +88,8 @@ func TestExpiryAndMinValid(t *testing.T) {
 	if err != nil || st != Refreshed || e.Credentials.AccessKeyID != "ASIATWO" {
 		t.Fatalf("GetOrFetch = %v, %v, %v; want ASIATWO, refreshed, nil", e, st, err)
 	}
-	now = now.Add(2 * time.Hour)
+	clk.Advance(2 * time.Hour)
+	now = clk.Now()
 	if _, ok := c.get(testKey, 0); ok {
 		t.Error("hit for expired credentials")
 	}
@@ -127,7 +132,7 @@ func TestBadEntriesAreMissesAndRewritten(t *testing.T) {
 			if got := readEntryFile(t, c.entryPath(testKey)); got.Credentials.AccessKeyID != "ASIANEW" {
 				t.Errorf("entry not rewritten: %+v", got)
 			}
-			if w := r.warnings(); len(w) != 0 {
+			if w := r.Warnings(); len(w) != 0 {
 				t.Errorf("warnings: %q", w)
 			}
 		})
@@ -167,7 +172,7 @@ func TestPlantedEntrySymlink(t *testing.T) {
 	if after, err := os.ReadFile(target); err != nil || string(after) != string(data) {
 		t.Errorf("the symlink's target changed: %q, %v", after, err)
 	}
-	if w := r.warnings(); len(w) != 0 {
+	if w := r.Warnings(); len(w) != 0 {
 		t.Errorf("warnings: %q", w)
 	}
 }
@@ -189,7 +194,7 @@ func TestPlantedLockSymlink(t *testing.T) {
 			if err != nil || st != Fetched || e.Credentials.AccessKeyID != "ASIAONE" {
 				t.Fatalf("GetOrFetch = %v, %v, %v; want ASIAONE, miss, nil", e, st, err)
 			}
-			if w := r.warnings(); len(w) != 1 || !strings.Contains(w[0], c.lockPath(testKey)) || !strings.Contains(w[0], "remove it") {
+			if w := r.Warnings(); len(w) != 1 || !strings.Contains(w[0], c.lockPath(testKey)) || !strings.Contains(w[0], "remove it") {
 				t.Errorf("warnings = %q, want one naming the lock file and saying to remove it", w)
 			}
 			after, err := os.ReadFile(target)
@@ -278,7 +283,7 @@ func TestWriteFailureStillReturnsCredentials(t *testing.T) {
 	if err != nil || st != Fetched || e.Credentials.AccessKeyID != "ASIAONE" {
 		t.Fatalf("GetOrFetch = %v, %v, %v; want ASIAONE, miss, nil", e, st, err)
 	}
-	if w := r.warnings(); len(w) != 1 || !strings.Contains(w[0], "no space left") {
+	if w := r.Warnings(); len(w) != 1 || !strings.Contains(w[0], "no space left") {
 		t.Errorf("warnings = %q, want one about the full disk", w)
 	}
 	if _, ok := c.get(testKey, 0); ok {
@@ -304,7 +309,7 @@ func TestUnwritableDir(t *testing.T) {
 	if err != nil || e.Credentials.AccessKeyID != "ASIAONE" {
 		t.Fatalf("GetOrFetch = %v, %v", e, err)
 	}
-	if w := r.warnings(); len(w) != 1 {
+	if w := r.Warnings(); len(w) != 1 {
 		t.Errorf("warnings = %q, want one", w)
 	}
 }
@@ -332,7 +337,7 @@ func TestFetchErrorReturnedAsIs(t *testing.T) {
 	if _, st, err := c.getOrFetch(ctxT(t), testKey, 0, f.fetch); err != nil || st != Fetched {
 		t.Errorf("GetOrFetch after an error = %v, %v", st, err)
 	}
-	if w := r.warnings(); len(w) != 0 {
+	if w := r.Warnings(); len(w) != 0 {
 		t.Errorf("warnings: %q", w)
 	}
 }
@@ -407,7 +412,7 @@ func TestLockWaitEnds(t *testing.T) {
 	c2, r2 := openCache(t, c.Dir())
 	ctx, cancel = context.WithCancel(context.Background())
 	defer cancel()
-	r2.onLog = func(msg string) {
+	r2.OnLog = func(msg string) {
 		if strings.Contains(msg, "waiting for another") {
 			cancel()
 		}
@@ -428,7 +433,7 @@ func TestWaitedForAnotherFetcher(t *testing.T) {
 	inFetch, release := make(chan struct{}), make(chan struct{})
 	waiting := make(chan struct{})
 	var once sync.Once
-	r2.onLog = func(msg string) {
+	r2.OnLog = func(msg string) {
 		if strings.Contains(msg, "waiting for another") {
 			once.Do(func() { close(waiting) })
 		}
@@ -512,7 +517,8 @@ func TestConcurrentGoroutinesFetchOnce(t *testing.T) {
 
 func TestListAndClear(t *testing.T) {
 	now := time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC)
-	setClock(t, &now)
+	clk := testkit.NewClock(now)
+	testkit.UseClock(t, &timeNow, clk)
 	c, _ := newCache(t)
 	ctx := ctxT(t)
 	keyFor := func(s string) string { return KeyParts{RoleARN: s}.Key() }

@@ -4,11 +4,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/oidc-creds/oidc-creds/internal/testkit"
 )
 
 func TestValidFor(t *testing.T) {
 	now := time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC)
-	setClock(t, &now)
+	clk := testkit.NewClock(now)
+	testkit.UseClock(t, &timeNow, clk)
 	var nilEntry *Entry
 	if nilEntry.ValidFor(0) {
 		t.Error("nil entry is valid")

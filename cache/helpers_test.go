@@ -2,89 +2,36 @@ package cache
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/oidc-creds/oidc-creds/creds"
+	"github.com/oidc-creds/oidc-creds/internal/testkit"
 )
 
-// secretMarker starts every secret the tests make up, so recorder can check
+// secretMarker starts every secret the tests make up, so the recorder can check
 // that no log or warning ever carries one.
 const secretMarker = "SECRET"
 
-// recorder collects Logf and Warnf calls.
-type recorder struct {
-	mu    sync.Mutex
-	logs  []string
-	warns []string
-	// onLog, if set, is called with each log line.
-	onLog func(string)
-}
-
-func (r *recorder) logf(format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	r.mu.Lock()
-	r.logs = append(r.logs, msg)
-	f := r.onLog
-	r.mu.Unlock()
-	if f != nil {
-		f(msg)
-	}
-}
-
-func (r *recorder) warnf(format string, args ...any) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.warns = append(r.warns, fmt.Sprintf(format, args...))
-}
-
-func (r *recorder) warnings() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.warns...)
-}
-
-func (r *recorder) checkNoSecrets(t *testing.T) {
-	t.Helper()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, m := range append(append([]string(nil), r.logs...), r.warns...) {
-		if strings.Contains(m, secretMarker) {
-			t.Errorf("a message carries a secret: %q", m)
-		}
-	}
-}
-
 // newCache opens a cache in a fresh directory and checks, at the end of the
 // test, that nothing it logged or warned carries a secret.
-func newCache(t *testing.T) (*Cache, *recorder) {
+func newCache(t *testing.T) (*Cache, *testkit.Recorder) {
 	t.Helper()
 	return openCache(t, filepath.Join(t.TempDir(), "oidc-creds"))
 }
 
-func openCache(t *testing.T, dir string) (*Cache, *recorder) {
+func openCache(t *testing.T, dir string) (*Cache, *testkit.Recorder) {
 	t.Helper()
-	r := &recorder{}
-	c, err := Open(Options{Dir: dir, Logf: r.logf, Warnf: r.warnf, PollInterval: 5 * time.Millisecond})
+	r := &testkit.Recorder{}
+	c, err := Open(Options{Dir: dir, Logf: r.Logf, Warnf: r.Warnf, PollInterval: 5 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { r.checkNoSecrets(t) })
+	t.Cleanup(func() { r.NoLeak(t, secretMarker) })
 	return c, r
-}
-
-// setClock makes timeNow return *now until the test ends.
-func setClock(t *testing.T, now *time.Time) {
-	t.Helper()
-	old := timeNow
-	timeNow = func() time.Time { return *now }
-	t.Cleanup(func() { timeNow = old })
 }
 
 func testEntry(id string, exp time.Time) *Entry {

@@ -104,7 +104,7 @@ func TestPlantedFIFOIsAMiss(t *testing.T) {
 		t.Fatalf("GetOrFetch = %v, %v", st, err)
 	}
 	readEntryFile(t, c.entryPath(testKey))
-	if w := r.warnings(); len(w) != 0 {
+	if w := r.Warnings(); len(w) != 0 {
 		t.Errorf("warnings: %q", w)
 	}
 }

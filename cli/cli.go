@@ -1,5 +1,6 @@
-// Package cli holds oidc-creds' commands: each a kong struct with a Run
-// method. main.go only calls Main.
+// Package cli holds oidc-creds' commands, each a kong struct with a Run
+// method, and every sentence that names a flag or an environment variable.
+// main.go only calls Run.
 package cli
 
 import (
@@ -113,8 +114,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int)
 		fmt.Fprintf(stderr, "run 'oidc-creds --help' or 'oidc-creds %s --help' for usage\n", firstWord(args))
 		return exitUsage
 	}
-	io := &IO{Stdin: stdin, Stdout: stdout, Stderr: stderr, Verbose: c.Verbose}
-	if err := ctx.Run(io); err != nil {
+	o := &IO{Stdin: stdin, Stdout: stdout, Stderr: stderr, Verbose: c.Verbose}
+	if err := ctx.Run(o); err != nil {
 		return report(stderr, err)
 	}
 	return exitOK
@@ -146,7 +147,8 @@ func report(stderr io.Writer, err error) int {
 	return int(creds.KindInternal)
 }
 
-// Run is what cmd/main calls.
+// Run runs the program with os.Args and the standard streams, and returns
+// the exit status: all that main does.
 func Run() int {
 	return Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 }

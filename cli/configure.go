@@ -15,7 +15,6 @@ import (
 
 	"github.com/oidc-creds/oidc-creds/awsconfig"
 	"github.com/oidc-creds/oidc-creds/creds"
-	"github.com/oidc-creds/oidc-creds/exchange"
 )
 
 // ConfigureProfileCmd writes a credential_process profile.
@@ -105,7 +104,7 @@ func (c *ConfigureProfileCmd) processArgs() ([]string, error) {
 		}
 		a.add("--policy", p)
 	}
-	a.addIf(in.duration != exchange.DefaultDuration, "--duration", f.Duration)
+	a.addIf(in.duration != defaultDuration, "--duration", f.Duration)
 	if err := c.tokenArgs(&a); err != nil {
 		return nil, err
 	}
@@ -168,9 +167,10 @@ func absPath(flag, p string) (string, error) {
 	return abs, nil
 }
 
-// The defaults of ExchangeFlags' --timeout and --refresh-window, read from
-// their default tags, so that each default is written in one place.
+// The defaults of ExchangeFlags' --duration, --timeout and --refresh-window,
+// read from their default tags, so that each default is written in one place.
 var (
+	defaultDuration      = flagDefault("Duration")
 	defaultTimeout       = flagDefault("Timeout")
 	defaultRefreshWindow = flagDefault("RefreshWindow")
 )

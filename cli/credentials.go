@@ -35,7 +35,7 @@ func (f *ExchangeFlags) credentialsFrom(o *IO, src token.Source) (creds.Credenti
 	var c creds.Credentials
 	if f.NoCache {
 		o.Logf("cache off (--no-cache)")
-		c, err = f.exchange(ctx, o, r)
+		c, err = f.callSTS(ctx, o, r)
 	} else {
 		c, err = f.cached(ctx, o, r)
 	}
@@ -49,8 +49,8 @@ func (f *ExchangeFlags) credentialsFrom(o *IO, src token.Source) (creds.Credenti
 	return c, nil
 }
 
-// exchange calls STS, and words its failure.
-func (f *ExchangeFlags) exchange(ctx context.Context, o *IO, r exchange.Request) (creds.Credentials, error) {
+// callSTS exchanges the token with STS, and words a failure.
+func (f *ExchangeFlags) callSTS(ctx context.Context, o *IO, r exchange.Request) (creds.Credentials, error) {
 	x, err := f.exchanger(ctx, o)
 	if err != nil {
 		return creds.Credentials{}, err
@@ -68,12 +68,12 @@ func (f *ExchangeFlags) cached(ctx context.Context, o *IO, r exchange.Request) (
 	c, err := CacheDirFlag{f.CacheDir}.open(o)
 	if err != nil {
 		o.Warnf("credential cache not used: %v", err)
-		return f.exchange(ctx, o, r)
+		return f.callSTS(ctx, o, r)
 	}
 	kp := f.keyParts(r)
 	minValid := min(f.RefreshWindow, r.Duration/2)
 	e, err := c.GetOrFetch(ctx, kp.Key(), minValid, func(ctx context.Context) (*cache.Entry, error) {
-		creds, err := f.exchange(ctx, o, r)
+		creds, err := f.callSTS(ctx, o, r)
 		if err != nil {
 			return nil, err
 		}

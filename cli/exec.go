@@ -65,36 +65,12 @@ func (c *ExecCmd) Run(o *IO) error {
 	if len(removed) > 0 {
 		o.Logf("not passed to the command: %s", strings.Join(removed, ", "))
 	}
-	if c.Refresh {
-		s, err := c.startEndpoint(o, "")
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		for _, v := range endpointVars(s) {
-			env = append(env, v.Name+"="+v.Value)
-		}
-	} else {
-		creds, err := c.credentials(o)
-		if err != nil {
-			return err
-		}
-		env = append(env,
-			format.VarAccessKeyID+"="+creds.AccessKeyID,
-			format.VarSecretAccessKey+"="+creds.SecretAccessKey)
-		if creds.SessionToken != "" {
-			env = append(env, format.VarSessionToken+"="+creds.SessionToken)
-		}
-		env = append(env, format.VarExpiration+"="+creds.Expiration.UTC().Format(time.RFC3339))
-		o.Logf("the credentials expire at %s; --refresh keeps a longer job supplied", creds.Expiration.UTC().Format(time.RFC3339))
+	env, stop, err := c.withCredentials(o, env)
+	if err != nil {
+		return err
 	}
-	if os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
-		for _, name := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE"} {
-			if v := os.Getenv(name); v != "" {
-				o.Warnf("%s=%s is not passed to the command (the profile's credentials would win over these); set AWS_REGION if the command took its region from that profile", name, v)
-			}
-		}
-	}
+	defer stop()
+	warnDroppedProfile(o)
 	cmd := &exec.Cmd{Path: path, Args: argv, Env: env, Stdin: o.Stdin, Stdout: o.Stdout, Stderr: childStderr}
 	if cmd.Stdin == nil {
 		cmd.Stdin = os.Stdin
@@ -109,6 +85,48 @@ func (c *ExecCmd) Run(o *IO) error {
 		return exitStatus(status)
 	}
 	return nil
+}
+
+// withCredentials adds the credentials to env: fixed keys, or with
+// --refresh the variables of a loopback endpoint, which stop closes.
+func (c *ExecCmd) withCredentials(o *IO, env []string) (_ []string, stop func(), err error) {
+	if c.Refresh {
+		s, err := c.startEndpoint(o, "")
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, v := range endpointVars(s) {
+			env = append(env, v.Name+"="+v.Value)
+		}
+		return env, func() { s.Close() }, nil
+	}
+	cr, err := c.credentials(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	env = append(env,
+		format.VarAccessKeyID+"="+cr.AccessKeyID,
+		format.VarSecretAccessKey+"="+cr.SecretAccessKey)
+	if cr.SessionToken != "" {
+		env = append(env, format.VarSessionToken+"="+cr.SessionToken)
+	}
+	exp := cr.Expiration.UTC().Format(time.RFC3339)
+	env = append(env, format.VarExpiration+"="+exp)
+	o.Logf("the credentials expire at %s; --refresh keeps a longer job supplied", exp)
+	return env, func() {}, nil
+}
+
+// warnDroppedProfile warns when the command may have taken its region from
+// the profile exec does not pass on.
+func warnDroppedProfile(o *IO) {
+	if os.Getenv("AWS_REGION") != "" || os.Getenv("AWS_DEFAULT_REGION") != "" {
+		return
+	}
+	for _, name := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE"} {
+		if v := os.Getenv(name); v != "" {
+			o.Warnf("%s=%s is not passed to the command (the profile's credentials would win over these); set AWS_REGION if the command took its region from that profile", name, v)
+		}
+	}
 }
 
 // childEnv returns environ without the variables in childEnvRemoved, and

@@ -31,7 +31,7 @@ type harness struct {
 	fake   *testkit.FakeSTS
 	mu     sync.Mutex
 	sleeps []time.Duration
-	logs   []string
+	log    testkit.Recorder
 }
 
 func newHarness(results ...error) *harness {
@@ -40,11 +40,7 @@ func newHarness(results ...error) *harness {
 		Client:   h.fake,
 		Endpoint: testkit.STSEndpoint,
 		Region:   testkit.STSRegion,
-		Logf: func(format string, args ...any) {
-			h.mu.Lock()
-			defer h.mu.Unlock()
-			h.logs = append(h.logs, fmt.Sprintf(format, args...))
-		},
+		Logf:     h.log.Logf,
 		Sleep: func(ctx context.Context, d time.Duration) error {
 			h.mu.Lock()
 			defer h.mu.Unlock()
@@ -64,12 +60,10 @@ func testToken(t testing.TB) *token.Token {
 	return tok
 }
 
-// withNow sets the package clock for one test.
+// withNow stops the package clock at now for one test.
 func withNow(t *testing.T, now time.Time) {
 	t.Helper()
-	old := timeNow
-	timeNow = func() time.Time { return now }
-	t.Cleanup(func() { timeNow = old })
+	testkit.UseClock(t, &timeNow, testkit.NewClock(now))
 }
 
 // TestExplain runs Exchange against a fake STS and words its failure: the
@@ -201,7 +195,7 @@ func TestExplain(t *testing.T) {
 				t.Errorf("credentials %+v along with an error", got)
 			}
 			testkit.NoLeak(t, "the message", msg, tok.Raw, sig, testkit.STSSecretKey, testkit.STSSessionToken)
-			testkit.NoLeak(t, "the log", strings.Join(h.logs, "\n"), tok.Raw, sig, testkit.STSSecretKey, testkit.STSSessionToken)
+			testkit.NoLeak(t, "the log", h.log.String(), tok.Raw, sig, testkit.STSSecretKey, testkit.STSSessionToken)
 			if first, _, _ := strings.Cut(msg, "\n"); strings.HasSuffix(first, ".") || first == "" {
 				t.Errorf("the first line %q is not one sentence without a trailing period", first)
 			}

@@ -93,13 +93,17 @@ func (c *TrustPolicyCmd) spec(o *IO) (trust.Spec, error) {
 		s.Subjects = c.Subject
 		return s, nil
 	}
-	// Pulumi's subjects.
+	return s, c.pulumiSubjects(&s)
+}
+
+// pulumiSubjects sets the subjects of Pulumi's tokens that the flags name.
+func (c *TrustPolicyCmd) pulumiSubjects(s *trust.Spec) error {
 	if c.Org == "" {
-		return s, usageError("--org ORG is required: the Pulumi organization, which is the tokens' audience and part of their subject")
+		return usageError("--org ORG is required: the Pulumi organization, which is the tokens' audience and part of their subject")
 	}
 	for _, f := range [...]struct{ flag, v string }{{"--org", c.Org}, {"--project", c.Project}, {"--stack", c.Stack}, {"--environment", c.Environment}} {
 		if strings.ContainsAny(f.v, ": \t\r\n") {
-			return s, usageError("%s %q must not contain ':' or white space: Pulumi names have neither", f.flag, f.v)
+			return usageError("%s %q must not contain ':' or white space: Pulumi names have neither", f.flag, f.v)
 		}
 	}
 	switch {
@@ -113,7 +117,7 @@ func (c *TrustPolicyCmd) spec(o *IO) (trust.Spec, error) {
 			s.Subjects = append(s.Subjects, trust.PulumiESCSubject(c.Org, trust.PulumiESCFromIaCEnv))
 		}
 	}
-	return s, nil
+	return nil
 }
 
 // account fills in the account and partition from the flags or the role ARN.

@@ -10,33 +10,14 @@ import (
 	"time"
 
 	"github.com/oidc-creds/oidc-creds/creds"
+	"github.com/oidc-creds/oidc-creds/internal/testkit"
 )
-
-// clock is a fake clock tests move by hand.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // issuer is a fake Fetch: the n-th call returns AKID n, valid for ttl from
 // the clock's now, unless fail is set; when gate is non-nil each call
 // waits for a value from it.
 type issuer struct {
-	clock *clock
+	clock *testkit.Clock
 	ttl   time.Duration
 
 	mu    sync.Mutex
@@ -77,29 +58,12 @@ func (is *issuer) setFail(err error) {
 	is.fail = err
 }
 
-type logs struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *logs) logf(format string, args ...any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines = append(l.lines, fmt.Sprintf(format, args...))
-}
-
-func (l *logs) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Join(l.lines, "\n")
-}
-
-func newTestRefresher(t *testing.T, ttl, window time.Duration) (*Refresher, *issuer, *clock, *logs) {
+func newTestRefresher(t *testing.T, ttl, window time.Duration) (*Refresher, *issuer, *testkit.Clock, *testkit.Recorder) {
 	t.Helper()
-	c := newClock()
+	c := testkit.NewClock(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))
 	is := &issuer{clock: c, ttl: ttl}
-	var warn logs
-	r := NewRefresher(Options{Fetch: is.fetch, RefreshWindow: window, Now: c.Now, Warnf: warn.logf,
+	var warn testkit.Recorder
+	r := NewRefresher(Options{Fetch: is.fetch, RefreshWindow: window, Now: c.Now, Warnf: warn.Warnf,
 		RetryDelay: 10 * time.Second, MaxRetryDelay: 40 * time.Second})
 	return r, is, c, &warn
 }
@@ -283,7 +247,7 @@ func TestRefresherPrimeError(t *testing.T) {
 }
 
 func TestRefresherRefusesUnusableCredentials(t *testing.T) {
-	clk := newClock()
+	clk := testkit.NewClock(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))
 	for name, c := range map[string]creds.Credentials{
 		"expired":   {AccessKeyID: "A", SecretAccessKey: "S", Expiration: clk.Now().Add(-time.Second)},
 		"no expiry": {AccessKeyID: "A", SecretAccessKey: "S"},

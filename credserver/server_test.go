@@ -13,9 +13,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/endpointcreds"
 	"github.com/oidc-creds/oidc-creds/creds"
+	"github.com/oidc-creds/oidc-creds/internal/testkit"
 )
 
-func startTestServer(t *testing.T, ttl time.Duration) (*Server, *Refresher, *issuer, *clock) {
+func startTestServer(t *testing.T, ttl time.Duration) (*Server, *Refresher, *issuer, *testkit.Clock) {
 	t.Helper()
 	r, is, clk, _ := newTestRefresher(t, ttl, 15*time.Minute)
 	ln, err := Listen("")

@@ -8,9 +8,8 @@ import (
 
 // Session durations STS accepts.
 const (
-	MinDuration     = 15 * time.Minute
-	MaxDuration     = 12 * time.Hour
-	DefaultDuration = time.Hour
+	MinDuration = 15 * time.Minute
+	MaxDuration = 12 * time.Hour
 )
 
 // ParseDuration reads the XhYmZs form of the Pulumi console — 1h, 45m,

@@ -3,7 +3,6 @@ package exchange
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -28,7 +27,7 @@ type harness struct {
 	fake   *testkit.FakeSTS
 	mu     sync.Mutex
 	sleeps []time.Duration
-	logs   []string
+	log    testkit.Recorder
 }
 
 func newHarness(results ...error) *harness {
@@ -37,11 +36,7 @@ func newHarness(results ...error) *harness {
 		Client:   h.fake,
 		Endpoint: testkit.STSEndpoint,
 		Region:   testkit.STSRegion,
-		Logf: func(format string, args ...any) {
-			h.mu.Lock()
-			defer h.mu.Unlock()
-			h.logs = append(h.logs, fmt.Sprintf(format, args...))
-		},
+		Logf:     h.log.Logf,
 		Sleep: func(ctx context.Context, d time.Duration) error {
 			h.mu.Lock()
 			defer h.mu.Unlock()
@@ -99,7 +94,7 @@ func TestExchangeRetriesThenSucceeds(t *testing.T) {
 					t.Errorf("sleep %d is %s, want within [%s, %s)", i+1, d, DefaultBackoff.Base/2, DefaultBackoff.Base/2+ceiling)
 				}
 			}
-			testkit.NoLeak(t, "the log", strings.Join(h.logs, "\n"), tok.Raw)
+			testkit.NoLeak(t, "the log", h.log.String(), tok.Raw)
 		})
 	}
 }
@@ -262,7 +257,7 @@ func TestExchangeCredentials(t *testing.T) {
 			if got.Expiration.Location() != time.UTC {
 				t.Errorf("expiration %s is not in UTC", got.Expiration)
 			}
-			testkit.NoLeak(t, "the log", strings.Join(h.logs, "\n"), tok.Raw, testkit.STSSecretKey, testkit.STSSessionToken)
+			testkit.NoLeak(t, "the log", h.log.String(), tok.Raw, testkit.STSSecretKey, testkit.STSSessionToken)
 		})
 	}
 }
