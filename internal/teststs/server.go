@@ -1,54 +1,7 @@
-// Package teststs is a test-only OIDC issuer and AWS STS emulator.
-//
-// One HTTP listener serves:
-//
-//   - an OpenID Connect issuer at IssuerURL (URL + "/oidc"): discovery at
-//     /oidc/.well-known/openid-configuration (also at the root
-//     /.well-known/openid-configuration, for clients configured with the
-//     server's bare URL) and its JWKS at /oidc/keys. Tokens are RS256 JWTs made
-//     by Mint or POST /_test/mint.
-//   - STS AssumeRoleWithWebIdentity at POST / (the --endpoint-url), speaking
-//     the awsQuery protocol exactly as aws-sdk-go-v2, botocore and the AWS SDK
-//     for JavaScript send it, and answering with STS's XML.
-//   - test-control endpoints under /_test/ for tests that drive a separate
-//     process: mint, calls, faults, reset.
-//
-// The trust model mirrors IAM: the "provider" is IssuerURL without its
-// scheme, its client ID list is Options.Audience, and every Role carries a
-// trust policy with StringEquals PROVIDER:aud and StringLike PROVIDER:sub.
-//
-// The STS checks run in this order (the first failure answers):
-//
-//  1. injected faults (see Faults);
-//  2. Action and Version;
-//  3. input limits of the STS API model (ValidationError, all violations in
-//     one message, as AWS does; the token's value is never echoed). A Policy
-//     longer than 2048 characters is a ValidationError length violation, as
-//     AWS answers it;
-//  4. Policy must be a JSON object (MalformedPolicyDocument); then the packed
-//     size of the session policies must fit (PackedPolicyTooLarge). AWS's
-//     packing is not public; this emulation counts the deflated, compacted
-//     Policy plus 16 bytes per policy ARN against 1024 bytes, so ordinary
-//     policies always fit and only large incompressible ones do not;
-//  5. the token: it must be a JWT (InvalidIdentityToken); its iss must be
-//     IssuerURL ("No OpenIDConnect provider found in your account for ISS") —
-//     checked before the signature because, like AWS, the provider (and so the
-//     key) is found by iss; it must be RS256-signed by this issuer's key
-//     (InvalidIdentityToken); its aud must contain Options.Audience
-//     ("Incorrect token audience"); exp must be present and in the future
-//     (ExpiredTokenException); nbf, if present, must not be in the future
-//     (InvalidIdentityToken);
-//  6. the role must exist and its trust policy (Audience, SubPattern) must
-//     match (403 AccessDenied);
-//  7. DurationSeconds (default 3600) must not exceed the role's
-//     MaxSessionDuration (ValidationError).
 package teststs
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/base32"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -57,35 +10,6 @@ import (
 	"testing"
 	"time"
 )
-
-// Defaults used when Options leave them empty.
-const (
-	DefaultAddr       = "127.0.0.1:0"
-	DefaultAudience   = "acme"
-	DefaultRoleARN    = "arn:aws:iam::123456789012:role/deploy"
-	DefaultSubPattern = "pulumi:deploy:org:acme:*"
-	// DefaultSubject is the sub of minted tokens unless given.
-	DefaultSubject = "pulumi:deploy:org:acme:project:web:stack:dev:operation:update:scope:write"
-	// DefaultDurationSeconds is what STS uses when DurationSeconds is absent.
-	DefaultDurationSeconds = 3600
-)
-
-// Role is an IAM role whose trust policy allows web identities of this issuer.
-type Role struct {
-	ARN                string        // e.g. arn:aws:iam::123456789012:role/deploy
-	Audience           string        // aud the trust policy requires (StringEquals PROVIDER:aud); "" = Options.Audience
-	SubPattern         string        // IAM StringLike pattern on sub: '*' any run, '?' one char; "" = "*"
-	MaxSessionDuration time.Duration // 0 = 1h, like IAM's default
-}
-
-// Options configure a Server. The zero value is usable.
-type Options struct {
-	Addr                string        // listen address, default "127.0.0.1:0"
-	Audience            string        // the identity provider's client ID list (accepted aud), default "acme"
-	Roles               []Role        // default: one role DefaultRoleARN, SubPattern DefaultSubPattern, MaxSessionDuration 12h
-	CredentialTTL       time.Duration // when >0, issued credentials expire after this instead of DurationSeconds (tests of renewal)
-	EmptyAssumedRoleARN bool          // answer with an empty AssumedRoleUser Arn (and AssumedRoleId), as MinIO does
-}
 
 // Server is a running OIDC issuer + STS emulator.
 type Server struct {
@@ -118,39 +42,15 @@ type Server struct {
 
 // Start listens on opts.Addr and serves in the background until Close.
 func Start(opts Options) (*Server, error) {
-	if opts.Addr == "" {
-		opts.Addr = DefaultAddr
-	}
-	if opts.Audience == "" {
-		opts.Audience = DefaultAudience
-	}
-	if opts.Roles == nil {
-		opts.Roles = []Role{{ARN: DefaultRoleARN, SubPattern: DefaultSubPattern, MaxSessionDuration: 12 * time.Hour}}
-	}
+	opts = opts.withDefaults()
 	key, err := getIssuerKey()
 	if err != nil {
 		return nil, err
 	}
-	roles := make(map[string]Role, len(opts.Roles))
-	for _, r := range opts.Roles {
-		if r.ARN == "" {
-			return nil, errors.New("teststs: a role has no ARN")
-		}
-		if _, dup := roles[r.ARN]; dup {
-			return nil, fmt.Errorf("teststs: role %s given twice", r.ARN)
-		}
-		if r.Audience == "" {
-			r.Audience = opts.Audience
-		}
-		if r.SubPattern == "" {
-			r.SubPattern = "*"
-		}
-		if r.MaxSessionDuration <= 0 {
-			r.MaxSessionDuration = time.Hour
-		}
-		roles[r.ARN] = r
+	roles, err := roleMap(opts.Roles, opts.Audience)
+	if err != nil {
+		return nil, err
 	}
-
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("teststs: %w", err)
@@ -166,6 +66,12 @@ func Start(opts Options) (*Server, error) {
 		served:   make(chan struct{}),
 	}
 	s.IssuerURL = s.URL + "/oidc"
+	s.serve()
+	return s, nil
+}
+
+// serve starts the HTTP server on s.ln in the background.
+func (s *Server) serve() {
 	s.hcond = sync.NewCond(&s.hmu)
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.srv = &http.Server{
@@ -175,9 +81,8 @@ func Start(opts Options) (*Server, error) {
 	}
 	go func() {
 		defer close(s.served)
-		_ = s.srv.Serve(ln)
+		_ = s.srv.Serve(s.ln)
 	}()
-	return s, nil
 }
 
 // dialableAddr turns a listener address into one a client can dial: an
@@ -255,138 +160,3 @@ func (s *Server) Provider() string {
 
 // Audience is the accepted token audience (Options.Audience or its default).
 func (s *Server) Audience() string { return s.audience }
-
-// Calls returns the number of STS requests (POST /) received, including
-// refused and fault-injected ones.
-func (s *Server) Calls() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls
-}
-
-// Requests returns copies of the STS requests received, in arrival order. A
-// request still being answered has Outcome "pending".
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Request, len(s.requests))
-	for i, r := range s.requests {
-		out[i] = r.clone()
-	}
-	return out
-}
-
-// Inject adds faults to the pending ones. Counters add up; a positive Delay
-// replaces the current delay and a negative one removes it.
-//
-// Each STS request consumes at most one fault, on arrival, taking the first
-// non-zero counter in this order: Throttle, ServerErrors, IDPErrors,
-// InvalidToken, Garbage. The delay applies to every request (faulted or not)
-// until Reset.
-func (s *Server) Inject(f Faults) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults.Throttle += max(f.Throttle, 0)
-	s.faults.ServerErrors += max(f.ServerErrors, 0)
-	s.faults.IDPErrors += max(f.IDPErrors, 0)
-	s.faults.InvalidToken += max(f.InvalidToken, 0)
-	s.faults.Garbage += max(f.Garbage, 0)
-	switch {
-	case f.Delay > 0:
-		s.faults.Delay = f.Delay
-	case f.Delay < 0:
-		s.faults.Delay = 0
-	}
-}
-
-// PendingFaults returns the faults not yet consumed.
-func (s *Server) PendingFaults() Faults {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.faults
-}
-
-// Reset clears faults, calls and requests.
-func (s *Server) Reset() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = Faults{}
-	s.calls = 0
-	s.requests = nil
-}
-
-// Mint returns an RS256 JWT signed by this issuer. Unless given, claims
-// default to iss=IssuerURL, aud=Options.Audience, sub=DefaultSubject,
-// iat=nbf=now and exp=now+1h. A claim given as nil is left out. Time claims
-// (exp, nbf, iat, auth_time) accept time.Time, numbers or RFC 3339 strings.
-// Mint panics if a claim cannot be encoded as JSON.
-func (s *Server) Mint(claims map[string]any) string {
-	tok, err := s.mint(claims, false)
-	if err != nil {
-		panic(err)
-	}
-	return tok
-}
-
-// MintForeign is Mint, but signs with a different key under the same kid: the
-// token looks right but its signature does not verify (InvalidIdentityToken).
-func (s *Server) MintForeign(claims map[string]any) string {
-	tok, err := s.mint(claims, true)
-	if err != nil {
-		panic(err)
-	}
-	return tok
-}
-
-func (s *Server) mint(claims map[string]any, foreign bool) (string, error) {
-	now := time.Now()
-	full := map[string]any{
-		"iss": s.IssuerURL,
-		"aud": s.audience,
-		"sub": DefaultSubject,
-		"iat": now.Unix(),
-		"nbf": now.Unix(),
-		"exp": now.Add(time.Hour).Unix(),
-	}
-	for k, v := range claims {
-		if v == nil {
-			delete(full, k)
-			continue
-		}
-		nv, err := normalizeClaim(k, v)
-		if err != nil {
-			return "", fmt.Errorf("teststs: %w", err)
-		}
-		full[k] = nv
-	}
-	key := s.key
-	if foreign {
-		var err error
-		if key, err = getForeignKey(); err != nil {
-			return "", err
-		}
-	}
-	return signJWT(key, full)
-}
-
-func (s *Server) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /{$}", s.handleSTS)
-	mux.HandleFunc("GET /oidc/.well-known/openid-configuration", s.handleDiscovery)
-	mux.HandleFunc("GET /.well-known/openid-configuration", s.handleDiscovery)
-	mux.HandleFunc("GET /oidc/keys", s.handleKeys)
-	mux.HandleFunc("/oidc/authorize", handleOAuthPlaceholder)
-	mux.HandleFunc("/oidc/token", handleOAuthPlaceholder)
-	mux.HandleFunc("POST /_test/mint", s.handleMint)
-	mux.HandleFunc("GET /_test/calls", s.handleCalls)
-	mux.HandleFunc("GET /_test/faults", s.handleGetFaults)
-	mux.HandleFunc("POST /_test/faults", s.handleFaults)
-	mux.HandleFunc("POST /_test/reset", s.handleReset)
-	return mux
-}
-
-// roleID is a stable, AWS-shaped unique ID for a role: AROA + 17 characters.
-func roleID(arn string) string {
-	sum := sha256.Sum256([]byte(arn))
-	return "AROA" + base32.StdEncoding.EncodeToString(sum[:])[:17]
-}

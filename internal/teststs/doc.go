@@ -1,0 +1,45 @@
+// Package teststs is a test-only OIDC issuer and AWS STS emulator.
+//
+// One HTTP listener serves:
+//
+//   - an OpenID Connect issuer at IssuerURL (URL + "/oidc"): discovery at
+//     /oidc/.well-known/openid-configuration (also at the root
+//     /.well-known/openid-configuration, for clients configured with the
+//     server's bare URL) and its JWKS at /oidc/keys. Tokens are RS256 JWTs made
+//     by Mint or POST /_test/mint.
+//   - STS AssumeRoleWithWebIdentity at POST / (the --endpoint-url), speaking
+//     the awsQuery protocol exactly as aws-sdk-go-v2, botocore and the AWS SDK
+//     for JavaScript send it, and answering with STS's XML.
+//   - test-control endpoints under /_test/ for tests that drive a separate
+//     process: mint, calls, faults, reset.
+//
+// The trust model mirrors IAM: the "provider" is IssuerURL without its
+// scheme, its client ID list is Options.Audience, and every Role carries a
+// trust policy with StringEquals PROVIDER:aud and StringLike PROVIDER:sub.
+//
+// The STS checks run in this order (the first failure answers):
+//
+//  1. injected faults (see Faults);
+//  2. Action and Version;
+//  3. input limits of the STS API model (ValidationError, all violations in
+//     one message, as AWS does; the token's value is never echoed). A Policy
+//     longer than 2048 characters is a ValidationError length violation, as
+//     AWS answers it;
+//  4. Policy must be a JSON object (MalformedPolicyDocument); then the packed
+//     size of the session policies must fit (PackedPolicyTooLarge). AWS's
+//     packing is not public; this emulation counts the deflated, compacted
+//     Policy plus 16 bytes per policy ARN against 1024 bytes, so ordinary
+//     policies always fit and only large incompressible ones do not;
+//  5. the token: it must be a JWT (InvalidIdentityToken); its iss must be
+//     IssuerURL ("No OpenIDConnect provider found in your account for ISS") —
+//     checked before the signature because, like AWS, the provider (and so the
+//     key) is found by iss; it must be RS256-signed by this issuer's key
+//     (InvalidIdentityToken); its aud must contain Options.Audience
+//     ("Incorrect token audience"); exp must be present and in the future
+//     (ExpiredTokenException); nbf, if present, must not be in the future
+//     (InvalidIdentityToken);
+//  6. the role must exist and its trust policy (Audience, SubPattern) must
+//     match (403 AccessDenied);
+//  7. DurationSeconds (default 3600) must not exceed the role's
+//     MaxSessionDuration (ValidationError).
+package teststs

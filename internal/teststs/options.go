@@ -1,0 +1,75 @@
+package teststs
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Defaults used when Options leave them empty.
+const (
+	DefaultAddr       = "127.0.0.1:0"
+	DefaultAudience   = "acme"
+	DefaultRoleARN    = "arn:aws:iam::123456789012:role/deploy"
+	DefaultSubPattern = "pulumi:deploy:org:acme:*"
+	// DefaultSubject is the sub of minted tokens unless given.
+	DefaultSubject = "pulumi:deploy:org:acme:project:web:stack:dev:operation:update:scope:write"
+	// DefaultDurationSeconds is what STS uses when DurationSeconds is absent.
+	DefaultDurationSeconds = 3600
+)
+
+// Role is an IAM role whose trust policy allows web identities of this issuer.
+type Role struct {
+	ARN                string        // e.g. arn:aws:iam::123456789012:role/deploy
+	Audience           string        // aud the trust policy requires (StringEquals PROVIDER:aud); "" = Options.Audience
+	SubPattern         string        // IAM StringLike pattern on sub: '*' any run, '?' one char; "" = "*"
+	MaxSessionDuration time.Duration // 0 = 1h, like IAM's default
+}
+
+// Options configure a Server. The zero value is usable.
+type Options struct {
+	Addr                string        // listen address, default "127.0.0.1:0"
+	Audience            string        // the identity provider's client ID list (accepted aud), default "acme"
+	Roles               []Role        // default: one role DefaultRoleARN, SubPattern DefaultSubPattern, MaxSessionDuration 12h
+	CredentialTTL       time.Duration // when >0, issued credentials expire after this instead of DurationSeconds (tests of renewal)
+	EmptyAssumedRoleARN bool          // answer with an empty AssumedRoleUser Arn (and AssumedRoleId), as MinIO does
+}
+
+// withDefaults fills in the defaults of empty options.
+func (opts Options) withDefaults() Options {
+	if opts.Addr == "" {
+		opts.Addr = DefaultAddr
+	}
+	if opts.Audience == "" {
+		opts.Audience = DefaultAudience
+	}
+	if opts.Roles == nil {
+		opts.Roles = []Role{{ARN: DefaultRoleARN, SubPattern: DefaultSubPattern, MaxSessionDuration: 12 * time.Hour}}
+	}
+	return opts
+}
+
+// roleMap indexes the roles by ARN with their defaults filled in; a role
+// without ARN or given twice is an error.
+func roleMap(roles []Role, audience string) (map[string]Role, error) {
+	m := make(map[string]Role, len(roles))
+	for _, r := range roles {
+		if r.ARN == "" {
+			return nil, errors.New("teststs: a role has no ARN")
+		}
+		if _, dup := m[r.ARN]; dup {
+			return nil, fmt.Errorf("teststs: role %s given twice", r.ARN)
+		}
+		if r.Audience == "" {
+			r.Audience = audience
+		}
+		if r.SubPattern == "" {
+			r.SubPattern = "*"
+		}
+		if r.MaxSessionDuration <= 0 {
+			r.MaxSessionDuration = time.Hour
+		}
+		m[r.ARN] = r
+	}
+	return m, nil
+}
