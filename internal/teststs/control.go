@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 // handleMint mints a token from a JSON object of claims (an empty body gives
@@ -36,33 +38,84 @@ func (s *Server) handleMint(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, tok)
 }
 
-// CallsReport is the answer of GET /_test/calls.
+// CallsReport is the answer of GET /_test/calls: Calls and CallsFor, and the
+// STS requests. Their secrets are left out unless the query has secrets=1.
 type CallsReport struct {
-	Calls    int       `json:"calls"`
-	Requests []Request `json:"requests"`
+	Calls    int            `json:"calls"`
+	ByAction map[string]int `json:"byAction"`
+	Requests []Request      `json:"requests"`
+}
+
+// requestWithSecrets is a Request with its secrets, for ?secrets=1.
+type requestWithSecrets struct {
+	Request
+	SecretAccessKey string `json:"secretAccessKey,omitempty"`
+	SessionToken    string `json:"sessionToken,omitempty"`
 }
 
 func (s *Server) handleCalls(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	rep := CallsReport{Calls: s.calls, Requests: s.requestsLocked()}
+	rep := CallsReport{Calls: s.calls, ByAction: maps.Clone(s.callsBy), Requests: s.requestsLocked()}
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, rep)
+	if secrets, _ := strconv.ParseBool(r.URL.Query().Get("secrets")); !secrets {
+		writeJSON(w, http.StatusOK, rep)
+		return
+	}
+	reqs := make([]requestWithSecrets, len(rep.Requests))
+	for i, req := range rep.Requests {
+		reqs[i] = requestWithSecrets{Request: req, SecretAccessKey: req.SecretAccessKey, SessionToken: req.SessionToken}
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Calls    int                  `json:"calls"`
+		ByAction map[string]int       `json:"byAction"`
+		Requests []requestWithSecrets `json:"requests"`
+	}{rep.Calls, rep.ByAction, reqs})
+}
+
+// faultTarget is the ?target= of the faults endpoints: "" for the shared
+// faults, else a target of InjectFor; ok is false (and 400 answered) for an
+// unknown one.
+func faultTarget(w http.ResponseWriter, r *http.Request) (target string, ok bool) {
+	target = r.URL.Query().Get("target")
+	if _, known := faultKinds[target]; target != "" && !known {
+		http.Error(w, "unknown fault target "+strconv.Quote(target)+"; want one of "+strings.Join(faultTargets(), ", "), http.StatusBadRequest)
+		return "", false
+	}
+	return target, true
+}
+
+func (s *Server) pendingFaults(target string) Faults {
+	if target == "" {
+		return s.PendingFaults()
+	}
+	return s.PendingFaultsFor(target)
 }
 
 func (s *Server) handleGetFaults(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.PendingFaults())
+	if target, ok := faultTarget(w, r); ok {
+		writeJSON(w, http.StatusOK, s.pendingFaults(target))
+	}
 }
 
-// handleFaults injects faults (like Inject) and answers the pending ones.
+// handleFaults injects faults (like Inject, or InjectFor with ?target=) and
+// answers the pending ones.
 func (s *Server) handleFaults(w http.ResponseWriter, r *http.Request) {
+	target, ok := faultTarget(w, r)
+	if !ok {
+		return
+	}
 	var f Faults
 	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
 		http.Error(w, "faults must be a JSON object: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	s.Inject(f)
-	writeJSON(w, http.StatusOK, s.PendingFaults())
+	if target == "" {
+		s.Inject(f)
+	} else {
+		s.InjectFor(target, f)
+	}
+	writeJSON(w, http.StatusOK, s.pendingFaults(target))
 }
 
 func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) {

@@ -4,12 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 )
 
-// Faults are failures to inject into the following STS requests. Counters
-// are consumed one per request (see Server.Inject for the order).
+// Faults are failures to inject into the following requests. Counters are
+// consumed one per request (see Server.Inject and Server.InjectFor).
 //
 // In JSON (POST /_test/faults, GET /_test/faults) the fields are throttle,
 // serverErrors, idpErrors, invalidToken, garbage and delay; names match
@@ -68,85 +67,4 @@ func (f *Faults) UnmarshalJSON(b []byte) error {
 	}
 	f.Delay = time.Duration(secs * float64(time.Second))
 	return nil
-}
-
-// Inject adds faults to the pending ones. Counters add up; a positive Delay
-// replaces the current delay and a negative one removes it.
-//
-// Each STS request consumes at most one fault, on arrival, taking the first
-// non-zero counter in this order: Throttle, ServerErrors, IDPErrors,
-// InvalidToken, Garbage. The delay applies to every request (faulted or not)
-// until Reset.
-func (s *Server) Inject(f Faults) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults.Throttle += max(f.Throttle, 0)
-	s.faults.ServerErrors += max(f.ServerErrors, 0)
-	s.faults.IDPErrors += max(f.IDPErrors, 0)
-	s.faults.InvalidToken += max(f.InvalidToken, 0)
-	s.faults.Garbage += max(f.Garbage, 0)
-	switch {
-	case f.Delay > 0:
-		s.faults.Delay = f.Delay
-	case f.Delay < 0:
-		s.faults.Delay = 0
-	}
-}
-
-// PendingFaults returns the faults not yet consumed.
-func (s *Server) PendingFaults() Faults {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.faults
-}
-
-type fault int
-
-const (
-	faultNone fault = iota
-	faultThrottle
-	faultServer
-	faultIDP
-	faultInvalidToken
-	faultGarbage
-)
-
-// takeFaultLocked consumes one pending fault counter, if any.
-func (s *Server) takeFaultLocked() fault {
-	f := &s.faults
-	for _, c := range []struct {
-		n    *int
-		kind fault
-	}{
-		{&f.Throttle, faultThrottle},
-		{&f.ServerErrors, faultServer},
-		{&f.IDPErrors, faultIDP},
-		{&f.InvalidToken, faultInvalidToken},
-		{&f.Garbage, faultGarbage},
-	} {
-		if *c.n > 0 {
-			*c.n--
-			return c.kind
-		}
-	}
-	return faultNone
-}
-
-// faultError is the STS error answer of an injected fault.
-func (s *Server) faultError(f fault) *stsError {
-	switch f {
-	case faultThrottle:
-		return senderError(http.StatusBadRequest, "Throttling", "Rate exceeded")
-	case faultServer:
-		return &stsError{status: http.StatusInternalServerError, typ: "Receiver", code: "InternalFailure",
-			msg: "The request processing has failed because of an unknown error, exception or failure."}
-	case faultIDP:
-		return senderError(http.StatusBadRequest, "IDPCommunicationError",
-			"Couldn't retrieve verification key from your identity provider, please reference AssumeRoleWithWebIdentity documentation for requirements")
-	case faultInvalidToken:
-		// What AWS answers for a while after the IAM OIDC provider is created.
-		return senderError(http.StatusBadRequest, "InvalidIdentityToken",
-			"No OpenIDConnect provider found in your account for "+s.IssuerURL)
-	}
-	panic("teststs: unknown fault")
 }

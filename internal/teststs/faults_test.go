@@ -147,3 +147,94 @@ func TestFaultsJSON(t *testing.T) {
 		t.Errorf("Go field names: %+v %v", f, err)
 	}
 }
+
+// chainCalls returns a server with a ci session, and functions that make a
+// web-identity call and an AssumeRole call with it.
+func chainCalls(t *testing.T) (s *Server, c *sts.Client, web, chain func() error) {
+	s = chainServer(t)
+	c, _ = ciClient(t, s)
+	web = func() error {
+		in := input(s, s.Mint(map[string]any{"sub": ciSubject}))
+		in.RoleArn = aws.String(ciRole)
+		_, err := client(s).AssumeRoleWithWebIdentity(context.Background(), in)
+		return err
+	}
+	chain = func() error {
+		_, err := c.AssumeRole(context.Background(), assumeInput(deployRole))
+		return err
+	}
+	return s, c, web, chain
+}
+
+// Shared faults: AssumeRole takes Throttle, leaves the web-identity ones.
+func TestAssumeRoleSharedFaults(t *testing.T) {
+	s, _, web, chain := chainCalls(t)
+	s.Inject(Faults{IDPErrors: 1, Throttle: 1})
+	checkAPIError(t, chain(), "Throttling", 400, "Rate exceeded")
+	if err := chain(); err != nil {
+		t.Errorf("AssumeRole took a web-identity fault: %v", err)
+	}
+	if s.PendingFaults() != (Faults{IDPErrors: 1}) {
+		t.Errorf("pending %+v", s.PendingFaults())
+	}
+	checkAPIError(t, web(), "IDPCommunicationError", 400, "")
+}
+
+// Targeted faults hit their action only.
+func TestAssumeRoleTargetedFaults(t *testing.T) {
+	s, c, web, chain := chainCalls(t)
+	s.InjectFor(ActionAssumeRole, Faults{ServerErrors: 1, Garbage: 1})
+	s.InjectFor(ActionAssumeRoleWithWebIdentity, Faults{Throttle: 1})
+	if err := web(); err == nil {
+		t.Error("web identity escaped its targeted fault")
+	}
+	if err := web(); err != nil {
+		t.Errorf("web identity took an AssumeRole fault: %v", err)
+	}
+	if got := s.PendingFaultsFor(ActionAssumeRole); got != (Faults{ServerErrors: 1, Garbage: 1}) {
+		t.Errorf("PendingFaultsFor = %+v", got)
+	}
+	checkAPIError(t, chain(), "InternalFailure", 500, "")
+	var de *smithy.DeserializationError
+	if err := chain(); !errors.As(err, &de) {
+		t.Errorf("garbage: %v", err)
+	}
+
+	// A targeted delay, and the SDK's retries of a throttled AssumeRole.
+	s.InjectFor(ActionAssumeRole, Faults{Delay: 150 * time.Millisecond, Throttle: 1})
+	retrying := sts.New(c.Options(), func(o *sts.Options) { o.Retryer = retryNoBackoff(o) })
+	start, before := time.Now(), s.CallsFor(ActionAssumeRole)
+	if _, err := retrying.AssumeRole(context.Background(), assumeInput(deployRole)); err != nil {
+		t.Errorf("with retries: %v", err)
+	}
+	if d, n := time.Since(start), s.CallsFor(ActionAssumeRole)-before; d < 300*time.Millisecond || n != 2 {
+		t.Errorf("with retries and a delay: %v, %d calls", d, n)
+	}
+	s.Reset()
+	if s.PendingFaultsFor(ActionAssumeRole) != (Faults{}) {
+		t.Error("Reset keeps targeted faults")
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("InjectFor accepts an unknown target")
+		}
+	}()
+	s.InjectFor("assumerole", Faults{Throttle: 1})
+}
+
+func TestTargetedFaultsEndpoint(t *testing.T) {
+	s := NewForTest(t, Options{})
+	resp, body := post(t, s.URL+"/_test/faults?target=AssumeRole", "application/json", `{"throttle":2}`)
+	var got Faults
+	if err := json.Unmarshal([]byte(body), &got); resp.StatusCode != 200 || err != nil || got != (Faults{Throttle: 2}) {
+		t.Errorf("POST: %s %s", resp.Status, body)
+	}
+	get(t, s.URL+"/_test/faults?target=AssumeRole", &got)
+	if got != (Faults{Throttle: 2}) || s.PendingFaults() != (Faults{}) {
+		t.Errorf("GET: %+v, shared %+v", got, s.PendingFaults())
+	}
+	if resp, body := post(t, s.URL+"/_test/faults?target=nope", "application/json", `{}`); resp.StatusCode != 400 ||
+		!strings.Contains(body, "AssumeRole, AssumeRoleWithWebIdentity") {
+		t.Errorf("unknown target: %s %s", resp.Status, body)
+	}
+}

@@ -1,8 +1,10 @@
 package teststs
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,8 +15,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	awscreds "github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+	"github.com/aws/smithy-go"
 )
 
 func client(s *Server) *sts.Client {
@@ -126,4 +131,52 @@ func (noBackoff) BackoffDelay(int, error) (time.Duration, error) { return 0, nil
 // retryNoBackoff is the SDK's standard retryer (3 attempts) without waiting.
 func retryNoBackoff(*sts.Options) aws.Retryer {
 	return retry.NewStandard(func(o *retry.StandardOptions) { o.Backoff = noBackoff{} })
+}
+
+// checkAPIError fails unless err is an STS error answer with this code and
+// HTTP status whose message contains msg.
+func checkAPIError(t *testing.T, err error, code string, status int, msg string) {
+	t.Helper()
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("error %v (%T) is not a smithy.APIError", err, err)
+	}
+	if apiErr.ErrorCode() != code {
+		t.Errorf("ErrorCode() = %q (%v), want %q", apiErr.ErrorCode(), err, code)
+	}
+	if !strings.Contains(apiErr.ErrorMessage(), msg) {
+		t.Errorf("ErrorMessage() = %q, want it to contain %q", apiErr.ErrorMessage(), msg)
+	}
+	var respErr *awshttp.ResponseError
+	if !errors.As(err, &respErr) {
+		t.Fatalf("error %v is not an awshttp.ResponseError", err)
+	}
+	if respErr.HTTPStatusCode() != status {
+		t.Errorf("status %d, want %d (%v)", respErr.HTTPStatusCode(), status, err)
+	}
+}
+
+// signedClient is an STS client that signs with static credentials.
+func signedClient(s *Server, keyID, secret, token string) *sts.Client {
+	return sts.New(sts.Options{
+		Region:       "eu-west-1",
+		BaseEndpoint: aws.String(s.URL),
+		Credentials:  awscreds.NewStaticCredentialsProvider(keyID, secret, token),
+		Retryer:      aws.NopRetryer{},
+	})
+}
+
+// chainFrom exchanges a token minted with claims for credentials of roleARN
+// and returns a client signing with them.
+func chainFrom(t *testing.T, s *Server, roleARN string, claims map[string]any) (*sts.Client, *types.Credentials) {
+	t.Helper()
+	in := input(s, s.Mint(claims))
+	in.RoleArn = aws.String(roleARN)
+	in.RoleSessionName = aws.String("ci-session")
+	out, err := client(s).AssumeRoleWithWebIdentity(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := out.Credentials
+	return signedClient(s, aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken)), c
 }

@@ -3,6 +3,7 @@ package teststs
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -18,12 +19,41 @@ const (
 	DefaultDurationSeconds = 3600
 )
 
-// Role is an IAM role whose trust policy allows web identities of this issuer.
+// Role is an IAM role. Its trust policy allows web identities of this
+// issuer (unless NoWebIdentity) and, for sts:AssumeRole, the sessions of
+// TrustedRoles.
 type Role struct {
 	ARN                string        // e.g. arn:aws:iam::123456789012:role/deploy
 	Audience           string        // aud the trust policy requires (StringEquals PROVIDER:aud); "" = Options.Audience
 	SubPattern         string        // IAM StringLike pattern on sub: '*' any run, '?' one char; "" = "*"
 	MaxSessionDuration time.Duration // 0 = 1h, like IAM's default
+	NoWebIdentity      bool          // the trust policy has no web-identity statement: AssumeRoleWithWebIdentity is refused (AccessDenied)
+
+	// TrustedRoles are the principals whose role sessions may sts:AssumeRole
+	// this role: role ARNs (e.g. arn:aws:iam::111111111111:role/ci), or
+	// arn:PARTITION:iam::ACCOUNT:root for the sessions of every role of
+	// that account. Empty: no one may.
+	TrustedRoles []string
+	// ExternalID, when set, is the sts:ExternalId the trust policy requires:
+	// AssumeRole without exactly this ExternalId is refused (AccessDenied).
+	ExternalID string
+	// AllowTagSession and AllowSetSourceIdentity add sts:TagSession and
+	// sts:SetSourceIdentity to the trusted actions; without them AssumeRole
+	// with Tags or TransitiveTagKeys, or with a SourceIdentity, is refused.
+	AllowTagSession        bool
+	AllowSetSourceIdentity bool
+}
+
+// trusts reports whether the role's trust policy lets sessions of roleARN
+// call sts:AssumeRole on it.
+func (r Role) trusts(roleARN string) bool {
+	partition, account, _ := parseRoleARN(roleARN)
+	for _, p := range r.TrustedRoles {
+		if p == roleARN || (account != "" && p == "arn:"+partition+":iam::"+account+":root") {
+			return true
+		}
+	}
+	return false
 }
 
 // Options configure a Server. The zero value is usable.
@@ -69,6 +99,7 @@ func roleMap(roles []Role, audience string) (map[string]Role, error) {
 		if r.MaxSessionDuration <= 0 {
 			r.MaxSessionDuration = time.Hour
 		}
+		r.TrustedRoles = slices.Clone(r.TrustedRoles)
 		m[r.ARN] = r
 	}
 	return m, nil

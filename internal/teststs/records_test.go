@@ -2,6 +2,7 @@ package teststs
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -82,5 +83,86 @@ func TestConcurrent(t *testing.T) {
 	}
 	if s.Calls() != n || len(seen) != n {
 		t.Errorf("Calls() = %d, %d keys; want %d", s.Calls(), len(seen), n)
+	}
+}
+
+func TestAssumeRoleRecorded(t *testing.T) {
+	s := chainServer(t)
+	c, k := ciClient(t, s)
+	in := assumeInput("arn:aws:iam::222222222222:role/tagged")
+	in.DurationSeconds, in.ExternalId, in.SourceIdentity = aws.Int32(1200), aws.String("ext-1"), aws.String("alice")
+	in.Tags = []types.Tag{{Key: aws.String("team"), Value: aws.String("web")}}
+	out, err := c.AssumeRole(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AssumeRole(context.Background(), assumeInput(ciRole)); err == nil {
+		t.Fatal("ci assumed itself")
+	}
+	if s.Calls() != 1 || s.CallsFor(ActionAssumeRoleWithWebIdentity) != 1 || s.CallsFor(ActionAssumeRole) != 2 || s.CallsFor("GetCallerIdentity") != 0 {
+		t.Errorf("Calls() %d, CallsFor: web identity %d, AssumeRole %d", s.Calls(), s.CallsFor(ActionAssumeRoleWithWebIdentity), s.CallsFor(ActionAssumeRole))
+	}
+	reqs := s.Requests()
+	if len(reqs) != 3 || reqs[0].AssumedRoleARN != "arn:aws:sts::111111111111:assumed-role/ci/ci-session" || reqs[0].Caller != "" {
+		t.Fatalf("requests %v", reqs)
+	}
+	r := reqs[1]
+	if r.Action != ActionAssumeRole || r.Caller != "arn:aws:sts::111111111111:assumed-role/ci/ci-session" ||
+		r.CallerAccessKeyID != aws.ToString(k.AccessKeyId) || r.RoleARN != "arn:aws:iam::222222222222:role/tagged" ||
+		r.RoleSessionName != "chain" || r.DurationSeconds != 1200 || r.ExternalID != "ext-1" || r.SourceIdentity != "alice" ||
+		r.Tags["team"] != "web" || r.Outcome != "ok" || r.AccessKeyID != aws.ToString(out.Credentials.AccessKeyId) ||
+		r.SecretAccessKey != aws.ToString(out.Credentials.SecretAccessKey) ||
+		r.AssumedRoleARN != "arn:aws:sts::222222222222:assumed-role/tagged/chain" {
+		t.Errorf("AssumeRole request %v", r)
+	}
+	if reqs[2].Outcome != "AccessDenied" || reqs[2].AccessKeyID != "" || reqs[2].DurationSeconds != 3600 {
+		t.Errorf("refused request %v", reqs[2])
+	}
+	reqs[1].Tags["team"] = "changed"
+	if s.Requests()[1].Tags["team"] != "web" {
+		t.Error("Requests does not copy Tags")
+	}
+	s.Reset()
+	if s.CallsFor(ActionAssumeRole) != 0 {
+		t.Error("Reset keeps CallsFor")
+	}
+	if _, err := c.AssumeRole(context.Background(), assumeInput(deployRole)); err != nil {
+		t.Errorf("credentials issued before Reset: %v", err)
+	}
+}
+
+func TestSecretsNotPrinted(t *testing.T) {
+	s := chainServer(t)
+	c, k := ciClient(t, s)
+	if _, err := c.AssumeRole(context.Background(), assumeInput(deployRole)); err != nil {
+		t.Fatal(err)
+	}
+	reqs := s.Requests()
+	var secrets []string
+	for _, r := range reqs {
+		secrets = append(secrets, r.SecretAccessKey, r.SessionToken)
+	}
+	var calls map[string]any
+	get(t, s.URL+"/_test/calls", &calls)
+	var withSecrets struct {
+		Requests []struct{ SecretAccessKey, SessionToken string }
+	}
+	get(t, s.URL+"/_test/calls?secrets=1", &withSecrets)
+	if len(withSecrets.Requests) != 2 || withSecrets.Requests[1].SecretAccessKey != reqs[1].SecretAccessKey ||
+		withSecrets.Requests[0].SessionToken != aws.ToString(k.SessionToken) {
+		t.Error("GET /_test/calls?secrets=1 lacks the secrets")
+	}
+	for _, text := range []string{
+		fmt.Sprint(reqs), fmt.Sprintf("%v %+v %#v %s", reqs[0], reqs[1], reqs, reqs),
+		fmt.Sprintf("%v %+v %#v", s, s, s), fmt.Sprint(calls),
+	} {
+		for _, secret := range secrets {
+			if secret == "" || strings.Contains(text, secret) {
+				t.Fatalf("a secret is printed (or missing) in %.200s", text)
+			}
+		}
+	}
+	if !strings.Contains(fmt.Sprint(reqs[1]), "SecretAccessKey:[redacted]") {
+		t.Errorf("String() = %s", reqs[1])
 	}
 }

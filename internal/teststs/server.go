@@ -34,11 +34,20 @@ type Server struct {
 	inflight int
 	closing  bool
 
-	mu       sync.Mutex
-	calls    int
-	requests []*Request
-	faults   Faults
+	mu           sync.Mutex
+	calls        int            // STS requests but AssumeRole (Calls)
+	callsBy      map[string]int // by action (CallsFor)
+	requests     []*Request
+	faults       Faults              // shared by STS requests (Inject)
+	targetFaults map[string]*Faults  // by target (InjectFor)
+	sessions     map[string]*session // issued credentials by access key id; pointers, so that printing the Server shows no secret
 }
+
+// String names the server by its URL; it never shows the secrets it holds.
+func (s *Server) String() string { return "teststs.Server(" + s.URL + ")" }
+
+// GoString is String, for %#v.
+func (s *Server) GoString() string { return s.String() }
 
 // Start listens on opts.Addr and serves in the background until Close.
 func Start(opts Options) (*Server, error) {
@@ -64,6 +73,10 @@ func Start(opts Options) (*Server, error) {
 		key:      key,
 		ln:       ln,
 		served:   make(chan struct{}),
+
+		callsBy:      map[string]int{},
+		targetFaults: map[string]*Faults{},
+		sessions:     map[string]*session{},
 	}
 	s.IssuerURL = s.URL + "/oidc"
 	s.serve()

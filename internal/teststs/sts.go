@@ -1,8 +1,10 @@
 package teststs
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,13 +14,12 @@ import (
 const (
 	stsNamespace = "https://sts.amazonaws.com/doc/2011-06-15/"
 	stsVersion   = "2011-06-15"
-	stsAction    = "AssumeRoleWithWebIdentity"
 )
 
 // handleSTS answers POST /: records the request, applies faults, then runs
 // the action.
 func (s *Server) handleSTS(w http.ResponseWriter, r *http.Request) {
-	parseErr := r.ParseForm()
+	body, parseErr := readForm(r)
 	rec := newRecord(r.Form)
 	fault, delay := s.arrive(rec)
 	if !sleep(r.Context(), delay) {
@@ -31,34 +32,65 @@ func (s *Server) handleSTS(w http.ResponseWriter, r *http.Request) {
 	requestID := newRequestID()
 	w.Header().Set("x-amzn-RequestId", requestID)
 	if fault == faultGarbage {
-		writeGarbage(w)
+		writeGarbage(w, "XML")
 		s.finish(rec, "garbage", "")
 		return
 	}
 	var serr *stsError
-	var res *assumeResult
+	var doc any
+	var creds *credentials
 	switch {
 	case fault != faultNone:
 		serr = s.faultError(fault)
 	case parseErr != nil:
 		serr = senderError(http.StatusBadRequest, "MalformedQueryString", "The request body could not be parsed: "+parseErr.Error())
 	default:
-		res, serr = s.assume(r.Form, rec)
+		doc, creds, serr = s.runAction(r, body, rec, requestID)
 	}
 	if serr != nil {
 		writeSTSError(w, serr, requestID)
 		s.finish(rec, serr.code, "")
 		return
 	}
-	writeXML(w, http.StatusOK, assumeResponse{
-		Xmlns:     stsNamespace,
-		Result:    *res,
-		RequestID: requestID,
+	writeXML(w, http.StatusOK, doc)
+	se, _ := s.lookup(creds.AccessKeyID)
+	s.update(func() {
+		rec.SecretAccessKey, rec.SessionToken = creds.SecretAccessKey, creds.SessionToken
+		rec.AssumedRoleARN = se.assumedRoleARN
 	})
-	s.mu.Lock()
-	rec.SecretAccessKey, rec.SessionToken = res.Credentials.SecretAccessKey, res.Credentials.SessionToken
-	s.mu.Unlock()
-	s.finish(rec, "ok", res.Credentials.AccessKeyID)
+	s.finish(rec, "ok", creds.AccessKeyID)
+}
+
+// readForm reads the body (kept for the signature check) and parses the
+// form from it and the query, as r.ParseForm does.
+func readForm(r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, 10<<20+1)) // ParseForm's own limit, so it still refuses more
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if perr := r.ParseForm(); perr != nil {
+		return body, perr
+	}
+	return body, err
+}
+
+// runAction runs the request's STS action and returns the answer document
+// and the credentials it issued.
+func (s *Server) runAction(r *http.Request, body []byte, rec *Request, requestID string) (any, *credentials, *stsError) {
+	if serr := checkAction(r.Form); serr != nil {
+		return nil, nil, serr
+	}
+	now := time.Now()
+	if r.Form.Get("Action") == ActionAssumeRole {
+		res, serr := s.assumeRole(r, body, rec, now)
+		if serr != nil {
+			return nil, nil, serr
+		}
+		return assumeRoleResponse{Xmlns: stsNamespace, Result: *res, RequestID: requestID}, &res.Credentials, nil
+	}
+	res, serr := s.assume(r.Form, rec, now)
+	if serr != nil {
+		return nil, nil, serr
+	}
+	return assumeResponse{Xmlns: stsNamespace, Result: *res, RequestID: requestID}, &res.Credentials, nil
 }
 
 // newRecord is the record of a request with this form, still pending.
@@ -72,6 +104,8 @@ func newRecord(form url.Values) *Request {
 		PolicyARNs:      policyARNs(form),
 		DurationSeconds: DefaultDurationSeconds,
 		Outcome:         "pending",
+		ExternalID:      form.Get("ExternalId"),
+		SourceIdentity:  form.Get("SourceIdentity"),
 	}
 	if form.Has("DurationSeconds") {
 		rec.DurationSeconds, _ = strconv.Atoi(form.Get("DurationSeconds"))
@@ -79,16 +113,25 @@ func newRecord(form url.Values) *Request {
 	if tok, err := parseJWT(form.Get("WebIdentityToken")); err == nil {
 		rec.Subject = tok.stringClaim("sub")
 	}
+	for _, t := range sessionTags(form) {
+		if rec.Tags == nil {
+			rec.Tags = map[string]string{}
+		}
+		rec.Tags[t.key] = t.value
+	}
 	return rec
 }
 
-// arrive counts and records a request, and takes its fault and the delay.
+// arrive counts and records an STS request, and takes its fault and delay.
 func (s *Server) arrive(rec *Request) (fault, time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.calls++
+	if rec.Action != ActionAssumeRole {
+		s.calls++
+	}
+	s.callsBy[rec.Action]++
 	s.requests = append(s.requests, rec)
-	return s.takeFaultLocked(), s.faults.Delay
+	return s.takeFaultLocked(rec.Action, true)
 }
 
 // sleep waits for d; it reports false when ctx ended first.
@@ -106,11 +149,11 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// writeGarbage answers 200 with a body no STS client can parse.
-func writeGarbage(w http.ResponseWriter) {
+// writeGarbage answers 200 with a body no client can parse as what (XML, JSON).
+func writeGarbage(w http.ResponseWriter, what string) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write([]byte("teststs injected garbage: this is not XML {\n"))
+	_, _ = w.Write([]byte("teststs injected garbage: this is not " + what + " {\n"))
 }
 
 // checkAction answers the errors of a missing or unknown Action or Version.
@@ -121,7 +164,7 @@ func checkAction(form url.Values) *stsError {
 		return senderError(http.StatusBadRequest, "MissingAction", "Missing Action")
 	case !form.Has("Version"):
 		return senderError(http.StatusBadRequest, "MissingParameter", "The request must contain the parameter Version")
-	case action != stsAction || version != stsVersion:
+	case (action != ActionAssumeRoleWithWebIdentity && action != ActionAssumeRole) || version != stsVersion:
 		return senderError(http.StatusBadRequest, "InvalidAction",
 			fmt.Sprintf("Could not find operation %s for version %s", action, version))
 	}

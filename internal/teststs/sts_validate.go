@@ -18,33 +18,51 @@ import (
 const packedPolicyLimit = 1024
 
 var (
-	sessionNameRE = regexp.MustCompile(`^[\w+=,.@-]*$`)
+	sessionNameRE = regexp.MustCompile(`^[\w+=,.@-]*$`) // RoleSessionName and SourceIdentity
 	policyRE      = regexp.MustCompile(`^[\x{0009}\x{000A}\x{000D}\x{0020}-\x{00FF}]+$`)
+	externalIDRE  = regexp.MustCompile(`^[\w+=,.@:/-]*$`)
 )
+
+// listMember is one member of an awsQuery list: LIST.member.N for a list
+// of strings (field ""), LIST.member.N.FIELD for a list of structures.
+type listMember struct {
+	n      int
+	fields map[string]string
+}
+
+// listMembers collects the members of an awsQuery list in order of N.
+func listMembers(form url.Values, list string) []listMember {
+	byN := map[int]map[string]string{}
+	for k, v := range form {
+		rest, ok := strings.CutPrefix(k, list+".member.")
+		if !ok || len(v) == 0 {
+			continue
+		}
+		num, field, _ := strings.Cut(rest, ".")
+		n, err := strconv.Atoi(num)
+		if err != nil {
+			continue
+		}
+		if byN[n] == nil {
+			byN[n] = map[string]string{}
+		}
+		byN[n][field] = v[0]
+	}
+	out := make([]listMember, 0, len(byN))
+	for n, fields := range byN {
+		out = append(out, listMember{n, fields})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].n < out[j].n })
+	return out
+}
 
 // policyARNs collects PolicyArns.member.N.arn in order of N.
 func policyARNs(form url.Values) []string {
-	type member struct {
-		n   int
-		arn string
-	}
-	var ms []member
-	for k, v := range form {
-		rest, ok := strings.CutPrefix(k, "PolicyArns.member.")
-		if !ok {
-			continue
-		}
-		num, field, ok := strings.Cut(rest, ".")
-		n, err := strconv.Atoi(num)
-		if !ok || field != "arn" || err != nil || len(v) == 0 {
-			continue
-		}
-		ms = append(ms, member{n, v[0]})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].n < ms[j].n })
 	var out []string
-	for _, m := range ms {
-		out = append(out, m.arn)
+	for _, m := range listMembers(form, "PolicyArns") {
+		if arn, ok := m.fields["arn"]; ok {
+			out = append(out, arn)
+		}
 	}
 	return out
 }
@@ -137,6 +155,16 @@ func (c *checker) duration() {
 	}
 }
 
+// optional checks an optional parameter's length and pattern.
+func (c *checker) optional(param, field string, minLen, maxLen int, re *regexp.Regexp, shown string) {
+	if !c.form.Has(param) {
+		return
+	}
+	v := c.form.Get(param)
+	c.length(field, v, minLen, maxLen, false)
+	c.pattern(field, v, re, shown)
+}
+
 // validate checks the input limits of AssumeRoleWithWebIdentity and returns
 // the violations in AWS's wording.
 func validate(form url.Values) []string {
@@ -145,6 +173,20 @@ func validate(form url.Values) []string {
 	c.required("WebIdentityToken", "webIdentityToken", 4, 20000, true)
 	c.sessionPolicies()
 	c.duration()
+	return c.problems
+}
+
+// validateAssumeRole checks the input limits of AssumeRole and returns the
+// violations in AWS's wording. SerialNumber, TokenCode (MFA) and
+// ProvidedContexts are not emulated and go unchecked.
+func validateAssumeRole(form url.Values) []string {
+	c := &checker{form: form}
+	c.roleAndSession()
+	c.sessionPolicies()
+	c.duration()
+	c.optional("ExternalId", "externalId", 2, 1224, externalIDRE, `[\w+=,.@:\/-]*`)
+	c.optional("SourceIdentity", "sourceIdentity", 2, 64, sessionNameRE, `[\w+=,.@-]*`)
+	c.tags()
 	return c.problems
 }
 
@@ -157,11 +199,11 @@ func validationError(problems []string) *stsError {
 		fmt.Sprintf("%d validation error%s detected: %s", len(problems), plural, strings.Join(problems, "; ")))
 }
 
-// checkPackedPolicy checks the session policies (MalformedPolicyDocument,
-// PackedPolicyTooLarge) and returns the PackedPolicySize to answer: nil when
-// no session policy was given.
-func checkPackedPolicy(form url.Values, arns []string) (*int, *stsError) {
-	if !form.Has("Policy") && len(arns) == 0 {
+// checkPackedPolicy checks the session policies and tags
+// (MalformedPolicyDocument, PackedPolicyTooLarge) and returns the
+// PackedPolicySize to answer: nil when none was given.
+func checkPackedPolicy(form url.Values, arns []string, tags []sessionTag) (*int, *stsError) {
+	if !form.Has("Policy") && len(arns) == 0 && len(tags) == 0 {
 		return nil, nil
 	}
 	if form.Has("Policy") {
@@ -170,7 +212,7 @@ func checkPackedPolicy(form url.Values, arns []string) (*int, *stsError) {
 			return nil, senderError(http.StatusBadRequest, "MalformedPolicyDocument", "The policy is not in the valid JSON format.")
 		}
 	}
-	pct := packedPolicyPercent(form.Get("Policy"), arns)
+	pct := packedPolicyPercent(form.Get("Policy"), arns, tagsSize(tags))
 	if pct > 100 {
 		return nil, senderError(http.StatusBadRequest, "PackedPolicyTooLarge",
 			fmt.Sprintf("Packed policy consumes %d%% of allotted space, please use smaller policy for session.", pct))
@@ -179,9 +221,10 @@ func checkPackedPolicy(form url.Values, arns []string) (*int, *stsError) {
 }
 
 // packedPolicyPercent emulates how much of the packed-policy budget the
-// session policies use (see the package documentation).
-func packedPolicyPercent(policy string, arns []string) int {
-	size := 16 * len(arns)
+// session policies and extra bytes (of tags) use (see the package
+// documentation).
+func packedPolicyPercent(policy string, arns []string, extra int) int {
+	size := 16*len(arns) + extra
 	if policy != "" {
 		var compact bytes.Buffer
 		if err := json.Compact(&compact, []byte(policy)); err != nil {

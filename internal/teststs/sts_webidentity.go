@@ -11,34 +11,32 @@ import (
 const (
 	msgNotValidated = "The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request."
 	msgAccessDenied = "Not authorized to perform sts:AssumeRoleWithWebIdentity"
+
+	msgMaxSessionDuration = "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
 )
 
-// assume runs the checks after faults and Action/Version, and issues credentials.
-func (s *Server) assume(form url.Values, rec *Request) (*assumeResult, *stsError) {
-	if serr := checkAction(form); serr != nil {
-		return nil, serr
-	}
+// assume runs AssumeRoleWithWebIdentity after faults and Action/Version:
+// the checks of the package documentation, then it issues credentials.
+func (s *Server) assume(form url.Values, rec *Request, now time.Time) (*assumeResult, *stsError) {
 	if problems := validate(form); len(problems) > 0 {
 		return nil, validationError(problems)
 	}
-	packed, serr := checkPackedPolicy(form, rec.PolicyARNs)
+	packed, serr := checkPackedPolicy(form, rec.PolicyARNs, nil)
 	if serr != nil {
 		return nil, serr
 	}
-	now := time.Now()
 	tok, serr := s.verifyWebIdentity(form.Get("WebIdentityToken"), now)
 	if serr != nil {
 		return nil, serr
 	}
 	auds, sub := tok.audiences(), tok.stringClaim("sub")
 	role, ok := s.roles[rec.RoleARN]
-	if !ok || !slices.Contains(auds, role.Audience) || !globMatch(role.SubPattern, sub) {
+	if !ok || role.NoWebIdentity || !slices.Contains(auds, role.Audience) || !globMatch(role.SubPattern, sub) {
 		return nil, senderError(http.StatusForbidden, "AccessDenied", msgAccessDenied)
 	}
 	duration := time.Duration(rec.DurationSeconds) * time.Second
 	if duration > role.MaxSessionDuration {
-		return nil, senderError(http.StatusBadRequest, "ValidationError",
-			"The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+		return nil, senderError(http.StatusBadRequest, "ValidationError", msgMaxSessionDuration)
 	}
 	return s.webIdentityResult(role, form.Get("RoleSessionName"), sub, duration, packed, now), nil
 }
@@ -79,24 +77,15 @@ func (s *Server) verifyWebIdentity(raw string, now time.Time) (*parsedJWT, *stsE
 
 // webIdentityResult issues credentials for a session of role.
 func (s *Server) webIdentityResult(role Role, session, sub string, duration time.Duration, packed *int, now time.Time) *assumeResult {
-	ttl := duration
-	if s.ttl > 0 {
-		ttl = s.ttl
-	}
 	res := &assumeResult{
 		SubjectFromWebIdentityToken: sub,
 		Audience:                    s.audience,
-		Credentials:                 newCredentials(now.Add(ttl)),
 		PackedPolicySize:            packed,
 		Provider:                    s.Provider(),
 	}
-	partition, account, roleName := parseRoleARN(role.ARN)
-	if account != "" {
+	if partition, account, _ := parseRoleARN(role.ARN); account != "" {
 		res.Provider = "arn:" + partition + ":iam::" + account + ":oidc-provider/" + s.Provider()
 	}
-	if !s.emptyARN && account != "" {
-		res.AssumedRoleUser.Arn = "arn:" + partition + ":sts::" + account + ":assumed-role/" + roleName + "/" + session
-		res.AssumedRoleUser.AssumedRoleID = roleID(role.ARN) + ":" + session
-	}
+	res.AssumedRoleUser, res.Credentials = s.issue(role, session, duration, now)
 	return res
 }

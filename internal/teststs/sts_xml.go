@@ -44,6 +44,20 @@ type assumeResult struct {
 	Provider                    string          `xml:"Provider"`
 }
 
+type assumeRoleResponse struct {
+	XMLName   xml.Name         `xml:"AssumeRoleResponse"`
+	Xmlns     string           `xml:"xmlns,attr"`
+	Result    assumeRoleResult `xml:"AssumeRoleResult"`
+	RequestID string           `xml:"ResponseMetadata>RequestId"`
+}
+
+type assumeRoleResult struct {
+	SourceIdentity   string          `xml:"SourceIdentity,omitempty"`
+	AssumedRoleUser  assumedRoleUser `xml:"AssumedRoleUser"`
+	Credentials      credentials     `xml:"Credentials"`
+	PackedPolicySize *int            `xml:"PackedPolicySize,omitempty"`
+}
+
 type assumedRoleUser struct {
 	Arn           string `xml:"Arn"`
 	AssumedRoleID string `xml:"AssumedRoleId"`

@@ -5,24 +5,36 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/oidc-creds/oidc-creds/internal/teststs"
 )
 
-// calls prints the number of STS calls, or the whole report with --json.
+// calls prints the number of STS calls (Server.Calls), of one action's
+// calls with --action (Server.CallsFor), or the whole report with --json.
 func calls(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("calls", stderr)
 	u := urlFlag(fs)
-	asJSON := fs.Bool("json", false, "print the whole report (calls and requests) as JSON")
+	action := fs.String("action", "", "count the calls of this `action` only (AssumeRoleWithWebIdentity, AssumeRole, …)")
+	asJSON := fs.Bool("json", false, "print the whole report (calls, calls by action, requests) as JSON")
+	secrets := fs.Bool("secrets", false, "with --json: include the issued secret access keys and session tokens")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *secrets && !*asJSON {
+		fmt.Fprintf(stderr, "%s: --secrets needs --json\n", fs.Name())
+		return errUsage
 	}
 	base, err := needURL(fs, *u)
 	if err != nil {
 		return err
 	}
-	body, err := call(http.MethodGet, base+"/_test/calls", "", nil)
+	endpoint := base + "/_test/calls"
+	if *secrets {
+		endpoint += "?secrets=1"
+	}
+	body, err := call(http.MethodGet, endpoint, "", nil)
 	if err != nil {
 		return err
 	}
@@ -34,7 +46,11 @@ func calls(args []string, stdout, stderr io.Writer) error {
 	if err := json.Unmarshal(body, &rep); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintln(stdout, strconv.Itoa(rep.Calls))
+	n := rep.Calls
+	if *action != "" {
+		n = rep.ByAction[*action]
+	}
+	_, err = fmt.Fprintln(stdout, strconv.Itoa(n))
 	return err
 }
 
@@ -42,6 +58,7 @@ func calls(args []string, stdout, stderr io.Writer) error {
 func faults(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("faults", stderr)
 	u := urlFlag(fs)
+	target := fs.String("for", "", "inject for this `target` only (AssumeRoleWithWebIdentity, AssumeRole, …); default: any STS request")
 	var f teststs.Faults
 	fs.IntVar(&f.Throttle, "throttle", 0, "answer N requests with 400 Throttling")
 	fs.IntVar(&f.ServerErrors, "server-errors", 0, "answer N requests with 500 InternalFailure")
@@ -60,7 +77,11 @@ func faults(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	pending, err := call(http.MethodPost, base+"/_test/faults", "application/json", body)
+	endpoint := base + "/_test/faults"
+	if *target != "" {
+		endpoint += "?target=" + url.QueryEscape(*target)
+	}
+	pending, err := call(http.MethodPost, endpoint, "application/json", body)
 	if err != nil {
 		return err
 	}

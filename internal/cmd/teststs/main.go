@@ -3,12 +3,13 @@
 // as the OpenID provider of a MinIO server.
 //
 //	teststs serve [--addr 127.0.0.1:0] [--audience acme] [--role ARN[=SUBPATTERN]]...
+//	              [--assumable-by TARGET=SOURCE[,SOURCE]...]... [--external-id TARGET=ID]...
 //	              [--max-session 12h] [--credential-ttl 0] [--empty-arn]
 //	              [--state-file PATH] [-v]
 //	teststs mint   [--url URL] [--sub S] [--aud A] [--iss I] [--exp-in 1h] [--nbf-in 0]
 //	               [--claim k=v]... [--foreign]
-//	teststs calls  [--url URL] [--json]
-//	teststs faults [--url URL] [--throttle N] [--server-errors N] [--idp-errors N]
+//	teststs calls  [--url URL] [--action A | --json [--secrets]]
+//	teststs faults [--url URL] [--for TARGET] [--throttle N] [--server-errors N] [--idp-errors N]
 //	               [--invalid-token N] [--garbage N] [--delay D]
 //	teststs reset  [--url URL]
 //
@@ -38,12 +39,14 @@ func main() {
 
 const usage = `usage:
   teststs serve [--addr 127.0.0.1:0] [--audience acme] [--role ARN[=SUBPATTERN]]...
+                [--assumable-by TARGET=SOURCE[,SOURCE]...]... [--external-id TARGET=ID]...
                 [--max-session 12h] [--credential-ttl 0] [--empty-arn] [--state-file PATH] [-v]
   teststs mint   [--url URL] [--sub S] [--aud A] [--iss I] [--exp-in 1h] [--nbf-in 0] [--claim k=v]... [--foreign]
-  teststs calls  [--url URL] [--json]
-  teststs faults [--url URL] [--throttle N] [--server-errors N] [--idp-errors N] [--invalid-token N] [--garbage N] [--delay D]
+  teststs calls  [--url URL] [--action A | --json [--secrets]]
+  teststs faults [--url URL] [--for TARGET] [--throttle N] [--server-errors N] [--idp-errors N] [--invalid-token N]
+                 [--garbage N] [--delay D]
   teststs reset  [--url URL]
---url defaults to $TESTSTS_URL.
+--url defaults to $TESTSTS_URL. Actions and fault targets: AssumeRoleWithWebIdentity, AssumeRole.
 `
 
 // errUsage reports a usage error already explained to the user.

@@ -3,11 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -23,30 +22,77 @@ type State struct {
 	Roles    []string `json:"roles"`
 }
 
-// serve runs a server until ctx ends, after printing its State.
-func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", stderr)
-	addr := fs.String("addr", teststs.DefaultAddr, "listen address")
-	audience := fs.String("audience", teststs.DefaultAudience, "the accepted token audience (the provider's client ID)")
-	var roles listFlag
-	fs.Var(&roles, "role", "a `role` as ARN[=SUBPATTERN] (split at the first '='; no pattern means any subject); repeatable; default "+
-		teststs.DefaultRoleARN+"="+teststs.DefaultSubPattern)
-	maxSession := fs.Duration("max-session", 12*time.Hour, "MaxSessionDuration of every role")
-	ttl := fs.Duration("credential-ttl", 0, "when >0, issued credentials expire after this instead of DurationSeconds")
-	emptyARN := fs.Bool("empty-arn", false, "answer with an empty AssumedRoleUser Arn, as MinIO does")
-	stateFile := fs.String("state-file", "", "also write the start-up JSON line to this `file`, atomically")
-	verbose := fs.Bool("v", false, "log every STS request to stderr")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
+// serveFlags are the flags of serve.
+type serveFlags struct {
+	addr, audience, stateFile  string
+	roles, assumableBy, extIDs listFlag
+	maxSession, ttl            time.Duration
+	emptyARN, verbose          bool
+}
 
-	opts := teststs.Options{Addr: *addr, Audience: *audience, CredentialTTL: *ttl, EmptyAssumedRoleARN: *emptyARN}
+func (f *serveFlags) declare(fs *flag.FlagSet) {
+	fs.StringVar(&f.addr, "addr", teststs.DefaultAddr, "listen address")
+	fs.StringVar(&f.audience, "audience", teststs.DefaultAudience, "the accepted token audience (the provider's client ID)")
+	fs.Var(&f.roles, "role", "a `role` as ARN[=SUBPATTERN] (split at the first '='; no pattern means any subject); repeatable; default "+
+		teststs.DefaultRoleARN+"="+teststs.DefaultSubPattern)
+	fs.Var(&f.assumableBy, "assumable-by", "`TARGET=SOURCE[,SOURCE]...`: sessions of the SOURCE roles may sts:AssumeRole the role TARGET "+
+		"(added, without web-identity trust, when not a --role); repeatable")
+	fs.Var(&f.extIDs, "external-id", "`TARGET=ID`: AssumeRole of TARGET requires ExternalId ID; repeatable")
+	fs.DurationVar(&f.maxSession, "max-session", 12*time.Hour, "MaxSessionDuration of every role")
+	fs.DurationVar(&f.ttl, "credential-ttl", 0, "when >0, issued credentials expire after this instead of DurationSeconds")
+	fs.BoolVar(&f.emptyARN, "empty-arn", false, "answer with an empty AssumedRoleUser Arn, as MinIO does")
+	fs.StringVar(&f.stateFile, "state-file", "", "also write the start-up JSON line to this `file`, atomically")
+	fs.BoolVar(&f.verbose, "v", false, "log every STS request to stderr")
+}
+
+// options turns the flags into server options.
+func (f *serveFlags) options() (teststs.Options, error) {
+	opts := teststs.Options{Addr: f.addr, Audience: f.audience, CredentialTTL: f.ttl, EmptyAssumedRoleARN: f.emptyARN}
+	roles := f.roles
 	if len(roles) == 0 {
 		roles = listFlag{teststs.DefaultRoleARN + "=" + teststs.DefaultSubPattern}
 	}
+	index := map[string]int{}
 	for _, r := range roles {
 		arn, pattern, _ := strings.Cut(r, "=")
-		opts.Roles = append(opts.Roles, teststs.Role{ARN: arn, SubPattern: pattern, MaxSessionDuration: *maxSession})
+		index[arn] = len(opts.Roles)
+		opts.Roles = append(opts.Roles, teststs.Role{ARN: arn, SubPattern: pattern, MaxSessionDuration: f.maxSession})
+	}
+	for _, a := range f.assumableBy {
+		target, sources, ok := strings.Cut(a, "=")
+		if !ok || target == "" || sources == "" {
+			return opts, fmt.Errorf("--assumable-by wants TARGET=SOURCE[,SOURCE]..., got %q", a)
+		}
+		i, known := index[target]
+		if !known {
+			i, index[target] = len(opts.Roles), len(opts.Roles)
+			opts.Roles = append(opts.Roles, teststs.Role{ARN: target, NoWebIdentity: true, MaxSessionDuration: f.maxSession})
+		}
+		opts.Roles[i].TrustedRoles = append(opts.Roles[i].TrustedRoles, strings.Split(sources, ",")...)
+	}
+	for _, e := range f.extIDs {
+		target, id, ok := strings.Cut(e, "=")
+		i, known := index[target]
+		if !ok || !known {
+			return opts, fmt.Errorf("--external-id wants TARGET=ID with TARGET a --role or --assumable-by role, got %q", e)
+		}
+		opts.Roles[i].ExternalID = id
+	}
+	return opts, nil
+}
+
+// serve runs a server until ctx ends, after printing its State.
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve", stderr)
+	var f serveFlags
+	f.declare(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	opts, err := f.options()
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
+		return errUsage
 	}
 	s, err := teststs.Start(opts)
 	if err != nil {
@@ -54,30 +100,34 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer s.Close()
 
-	st := State{URL: s.URL, Issuer: s.IssuerURL, PID: os.Getpid(), Audience: s.Audience()}
-	for _, r := range opts.Roles {
-		st.Roles = append(st.Roles, r.ARN)
-	}
-	line, err := json.Marshal(st)
+	line, err := json.Marshal(newState(s, opts))
 	if err != nil {
 		return err
 	}
 	line = append(line, '\n')
-	if *stateFile != "" {
-		if err := writeFileAtomic(*stateFile, line); err != nil {
+	if f.stateFile != "" {
+		if err := writeFileAtomic(f.stateFile, line); err != nil {
 			return err
 		}
-		defer os.Remove(*stateFile)
+		defer os.Remove(f.stateFile)
 	}
 	if _, err := stdout.Write(line); err != nil {
 		return err
 	}
-
-	if *verbose {
+	if f.verbose {
 		go logRequests(ctx, s, stderr)
 	}
 	<-ctx.Done()
 	return nil
+}
+
+// newState describes a running server.
+func newState(s *teststs.Server, opts teststs.Options) State {
+	st := State{URL: s.URL, Issuer: s.IssuerURL, PID: os.Getpid(), Audience: s.Audience()}
+	for _, r := range opts.Roles {
+		st.Roles = append(st.Roles, r.ARN)
+	}
+	return st
 }
 
 // logRequests prints each STS request once it has been answered.
@@ -96,29 +146,20 @@ func logRequests(ctx context.Context, s *teststs.Server, w io.Writer) {
 			logged = 0 // reset
 		}
 		for ; logged < len(reqs) && reqs[logged].Outcome != "pending"; logged++ {
-			r := reqs[logged]
-			fmt.Fprintf(w, "teststs: %s %s role=%s session=%s duration=%d sub=%q -> %s %s\n",
-				r.Time.Format(time.RFC3339), r.Action, r.RoleARN, r.RoleSessionName, r.DurationSeconds, r.Subject, r.Outcome, r.AccessKeyID)
+			logRequest(w, reqs[logged])
 		}
 	}
 }
 
-// writeFileAtomic writes data to a temporary file beside path and renames it
-// into place, so a reader sees either nothing or the whole content.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
+// logRequest prints one answered STS request: never a secret.
+func logRequest(w io.Writer, r teststs.Request) {
+	who := fmt.Sprintf("sub=%q", r.Subject)
+	if r.Action == teststs.ActionAssumeRole {
+		who = "caller=" + r.Caller
+		if r.Caller == "" {
+			who = "caller-key=" + r.CallerAccessKeyID
+		}
 	}
-	_, werr := f.Write(data)
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return nil
+	fmt.Fprintf(w, "teststs: %s %s role=%s session=%s duration=%d %s -> %s %s\n",
+		r.Time.Format(time.RFC3339), r.Action, r.RoleARN, r.RoleSessionName, r.DurationSeconds, who, r.Outcome, r.AccessKeyID)
 }

@@ -1,0 +1,9 @@
+package teststs
+
+// Names of the actions the server answers. CallsFor counts requests by
+// these names (an STS request under the Action it carries, whatever it is),
+// and InjectFor takes them as targets.
+const (
+	ActionAssumeRoleWithWebIdentity = "AssumeRoleWithWebIdentity" // STS, POST /
+	ActionAssumeRole                = "AssumeRole"                // STS, POST /, SigV4-signed
+)
