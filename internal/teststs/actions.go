@@ -6,4 +6,6 @@ package teststs
 const (
 	ActionAssumeRoleWithWebIdentity = "AssumeRoleWithWebIdentity" // STS, POST /
 	ActionAssumeRole                = "AssumeRole"                // STS, POST /, SigV4-signed
+	ActionGetSigninToken            = "getSigninToken"            // console sign-in, GET /federation?Action=getSigninToken
+	ActionLogin                     = "login"                     // console sign-in, GET /federation?Action=login
 )

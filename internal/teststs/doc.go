@@ -11,8 +11,11 @@
 //     --endpoint-url), speaking the awsQuery protocol exactly as
 //     aws-sdk-go-v2, botocore and the AWS SDK for JavaScript send it, and
 //     answering with STS's XML.
+//   - AWS's console sign-in federation endpoint at GET /federation
+//     (FederationURL): Action=getSigninToken for credentials this server
+//     issued, Action=login with the sign-in token it returned.
 //   - test-control endpoints under /_test/ for tests that drive a separate
-//     process: mint, calls, faults, reset.
+//     process: mint, calls, faults, federation, reset.
 //
 // The trust model mirrors IAM: the "provider" is IssuerURL without its
 // scheme, its client ID list is Options.Audience, and every Role carries a

@@ -26,11 +26,13 @@ func (s *Server) Inject(f Faults) {
 	s.faults.add(f)
 }
 
-// InjectFor is Inject for the requests of one target only: an STS action
-// (ActionAssumeRoleWithWebIdentity, ActionAssumeRole). The target's own
-// faults are consumed before the shared ones, and a request waits for the
-// longer of the target's delay and the shared one. InjectFor panics on an
-// unknown target.
+// InjectFor is Inject for the requests of one target only, named by its
+// action: an STS action (ActionAssumeRoleWithWebIdentity, ActionAssumeRole),
+// whose own faults are consumed before the shared ones, and which waits for
+// the longer of its delay and the shared one; or a federation action
+// (ActionGetSigninToken: ServerErrors answer 500, Garbage 200 with a body
+// that is not JSON; ActionLogin: ServerErrors), which the shared faults do
+// not touch. InjectFor panics on an unknown target.
 func (s *Server) InjectFor(target string, f Faults) {
 	mustTarget(target)
 	s.mu.Lock()
@@ -119,6 +121,8 @@ func (f *Faults) take(kinds []fault) fault {
 var faultKinds = map[string][]fault{
 	ActionAssumeRoleWithWebIdentity: {faultThrottle, faultServer, faultIDP, faultInvalidToken, faultGarbage},
 	ActionAssumeRole:                {faultThrottle, faultServer, faultGarbage},
+	ActionGetSigninToken:            {faultServer, faultGarbage},
+	ActionLogin:                     {faultServer},
 }
 
 func mustTarget(target string) {
@@ -178,4 +182,26 @@ func (s *Server) faultError(f fault) *stsError {
 			"No OpenIDConnect provider found in your account for "+s.IssuerURL)
 	}
 	panic("teststs: unknown fault")
+}
+
+// enter counts a request to a target other than STS, waits for its delay and
+// answers its injected fault; it reports whether the handler should go on.
+// what names the format the garbage is not (JSON).
+func (s *Server) enter(w http.ResponseWriter, r *http.Request, target, what string) bool {
+	s.mu.Lock()
+	s.callsBy[target]++
+	f, delay := s.takeFaultLocked(target, false)
+	s.mu.Unlock()
+	if !sleep(r.Context(), delay) {
+		panic(http.ErrAbortHandler) // as handleSTS: no answer rather than an empty 200
+	}
+	switch f {
+	case faultServer:
+		http.Error(w, "teststs: injected server error", http.StatusInternalServerError)
+	case faultGarbage:
+		writeGarbage(w, what)
+	default:
+		return true
+	}
+	return false
 }

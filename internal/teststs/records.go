@@ -100,7 +100,8 @@ func (s *Server) requestsLocked() []Request {
 	return out
 }
 
-// Reset clears faults, calls and requests. Issued credentials stay valid.
+// Reset clears faults, calls, requests and the last login. Issued
+// credentials and sign-in tokens stay valid.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -109,6 +110,7 @@ func (s *Server) Reset() {
 	s.calls = 0
 	clear(s.callsBy)
 	s.requests = nil
+	s.lastLogin = nil
 }
 
 // update changes a request record under the lock that Requests takes.

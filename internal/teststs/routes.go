@@ -11,10 +11,12 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /oidc/keys", s.handleKeys)
 	mux.HandleFunc("/oidc/authorize", handleOAuthPlaceholder)
 	mux.HandleFunc("/oidc/token", handleOAuthPlaceholder)
+	mux.HandleFunc("GET /federation", s.handleFederation)
 	mux.HandleFunc("POST /_test/mint", s.handleMint)
 	mux.HandleFunc("GET /_test/calls", s.handleCalls)
 	mux.HandleFunc("GET /_test/faults", s.handleGetFaults)
 	mux.HandleFunc("POST /_test/faults", s.handleFaults)
+	mux.HandleFunc("GET /_test/federation", s.handleFederationReport)
 	mux.HandleFunc("POST /_test/reset", s.handleReset)
 	return mux
 }

@@ -15,6 +15,10 @@ import (
 type Server struct {
 	URL       string // "http://127.0.0.1:PORT" — STS answers POST / here (so it is the --endpoint-url)
 	IssuerURL string // URL + "/oidc" — the token issuer (so the IAM "provider" is 127.0.0.1:PORT/oidc)
+	// FederationURL is URL + "/federation": AWS's console sign-in federation
+	// endpoint (https://signin.aws.amazon.com/federation) for credentials
+	// this server issued.
+	FederationURL string
 
 	audience string
 	roles    map[string]Role // by ARN; Audience, SubPattern, MaxSessionDuration filled in
@@ -41,6 +45,8 @@ type Server struct {
 	faults       Faults              // shared by STS requests (Inject)
 	targetFaults map[string]*Faults  // by target (InjectFor)
 	sessions     map[string]*session // issued credentials by access key id; pointers, so that printing the Server shows no secret
+	signins      map[string]*signin  // issued sign-in tokens
+	lastLogin    *Login
 }
 
 // String names the server by its URL; it never shows the secrets it holds.
@@ -77,8 +83,10 @@ func Start(opts Options) (*Server, error) {
 		callsBy:      map[string]int{},
 		targetFaults: map[string]*Faults{},
 		sessions:     map[string]*session{},
+		signins:      map[string]*signin{},
 	}
 	s.IssuerURL = s.URL + "/oidc"
+	s.FederationURL = s.URL + "/federation"
 	s.serve()
 	return s, nil
 }

@@ -58,7 +58,7 @@ func calls(args []string, stdout, stderr io.Writer) error {
 func faults(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("faults", stderr)
 	u := urlFlag(fs)
-	target := fs.String("for", "", "inject for this `target` only (AssumeRoleWithWebIdentity, AssumeRole, …); default: any STS request")
+	target := fs.String("for", "", "inject for this `target` only (an action: AssumeRoleWithWebIdentity, AssumeRole, getSigninToken, login); default: any STS request")
 	var f teststs.Faults
 	fs.IntVar(&f.Throttle, "throttle", 0, "answer N requests with 400 Throttling")
 	fs.IntVar(&f.ServerErrors, "server-errors", 0, "answer N requests with 500 InternalFailure")
@@ -89,7 +89,7 @@ func faults(args []string, stdout, stderr io.Writer) error {
 	return err
 }
 
-// reset clears faults, calls and requests.
+// reset clears faults, calls, requests and the last login.
 func reset(args []string, stderr io.Writer) error {
 	fs := newFlagSet("reset", stderr)
 	u := urlFlag(fs)
@@ -101,5 +101,24 @@ func reset(args []string, stderr io.Writer) error {
 		return err
 	}
 	_, err = call(http.MethodPost, base+"/_test/reset", "", nil)
+	return err
+}
+
+// federation prints the console sign-in state: calls and the last login.
+func federation(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("federation", stderr)
+	u := urlFlag(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	base, err := needURL(fs, *u)
+	if err != nil {
+		return err
+	}
+	body, err := call(http.MethodGet, base+"/_test/federation", "", nil)
+	if err != nil {
+		return err
+	}
+	_, err = stdout.Write(body)
 	return err
 }

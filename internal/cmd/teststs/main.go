@@ -11,12 +11,17 @@
 //	teststs calls  [--url URL] [--action A | --json [--secrets]]
 //	teststs faults [--url URL] [--for TARGET] [--throttle N] [--server-errors N] [--idp-errors N]
 //	               [--invalid-token N] [--garbage N] [--delay D]
+//	teststs federation [--url URL]
 //	teststs reset  [--url URL]
 //
 // serve prints one line of JSON, {"url":…,"issuer":…,"pid":…,"audience":…,
-// "roles":[…]}, to stdout (and atomically to --state-file, removed again at
-// exit) once it is listening, then serves until SIGINT or SIGTERM. The other
-// commands talk to a running server at --url (default $TESTSTS_URL).
+// "roles":[…],"federationURL":…}, to stdout (and atomically to --state-file,
+// removed again at exit) once it is listening, then serves until SIGINT or
+// SIGTERM. The other commands talk to a running server at --url (default
+// $TESTSTS_URL): calls counts requests (by action with --action), faults
+// injects failures (for one action with --for), federation prints the
+// console sign-in state ({"getSigninTokenCalls","loginCalls","lastLogin"}),
+// reset clears faults, calls, requests and the last login.
 package main
 
 import (
@@ -45,8 +50,10 @@ const usage = `usage:
   teststs calls  [--url URL] [--action A | --json [--secrets]]
   teststs faults [--url URL] [--for TARGET] [--throttle N] [--server-errors N] [--idp-errors N] [--invalid-token N]
                  [--garbage N] [--delay D]
+  teststs federation [--url URL]
   teststs reset  [--url URL]
---url defaults to $TESTSTS_URL. Actions and fault targets: AssumeRoleWithWebIdentity, AssumeRole.
+--url defaults to $TESTSTS_URL. Actions and fault targets: AssumeRoleWithWebIdentity, AssumeRole,
+getSigninToken, login.
 `
 
 // errUsage reports a usage error already explained to the user.
@@ -67,6 +74,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = calls(args[1:], stdout, stderr)
 	case "faults":
 		err = faults(args[1:], stdout, stderr)
+	case "federation":
+		err = federation(args[1:], stdout, stderr)
 	case "reset":
 		err = reset(args[1:], stderr)
 	case "help", "-h", "-help", "--help":

@@ -20,6 +20,8 @@ type State struct {
 	PID      int      `json:"pid"`
 	Audience string   `json:"audience"`
 	Roles    []string `json:"roles"`
+	// FederationURL is the console sign-in federation endpoint.
+	FederationURL string `json:"federationURL"`
 }
 
 // serveFlags are the flags of serve.
@@ -123,7 +125,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // newState describes a running server.
 func newState(s *teststs.Server, opts teststs.Options) State {
-	st := State{URL: s.URL, Issuer: s.IssuerURL, PID: os.Getpid(), Audience: s.Audience()}
+	st := State{URL: s.URL, Issuer: s.IssuerURL, PID: os.Getpid(), Audience: s.Audience(), FederationURL: s.FederationURL}
 	for _, r := range opts.Roles {
 		st.Roles = append(st.Roles, r.ARN)
 	}
