@@ -8,4 +8,6 @@ const (
 	ActionAssumeRole                = "AssumeRole"                // STS, POST /, SigV4-signed
 	ActionGetSigninToken            = "getSigninToken"            // console sign-in, GET /federation?Action=getSigninToken
 	ActionLogin                     = "login"                     // console sign-in, GET /federation?Action=login
+	ActionGitHubToken               = "GitHubToken"               // GitHub Actions, GET /github/token
+	ActionAzureOIDCToken            = "AzureOIDCToken"            // Azure DevOps, POST /azure/oidctoken
 )

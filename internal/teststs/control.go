@@ -38,12 +38,15 @@ func (s *Server) handleMint(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, tok)
 }
 
-// CallsReport is the answer of GET /_test/calls: Calls and CallsFor, and the
-// STS requests. Their secrets are left out unless the query has secrets=1.
+// CallsReport is the answer of GET /_test/calls: Calls and CallsFor, the
+// STS requests and the CI token requests. Their secrets (issued secret
+// access keys, session tokens and CI tokens) are left out unless the query
+// has secrets=1.
 type CallsReport struct {
-	Calls    int            `json:"calls"`
-	ByAction map[string]int `json:"byAction"`
-	Requests []Request      `json:"requests"`
+	Calls         int            `json:"calls"`
+	ByAction      map[string]int `json:"byAction"`
+	Requests      []Request      `json:"requests"`
+	TokenRequests []TokenRequest `json:"tokenRequests"`
 }
 
 // requestWithSecrets is a Request with its secrets, for ?secrets=1.
@@ -53,10 +56,17 @@ type requestWithSecrets struct {
 	SessionToken    string `json:"sessionToken,omitempty"`
 }
 
+// tokenRequestWithSecret is a TokenRequest with its token, for ?secrets=1.
+type tokenRequestWithSecret struct {
+	TokenRequest
+	Token string `json:"token,omitempty"`
+}
+
 func (s *Server) handleCalls(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	rep := CallsReport{Calls: s.calls, ByAction: maps.Clone(s.callsBy), Requests: s.requestsLocked()}
 	s.mu.Unlock()
+	rep.TokenRequests = s.TokenRequests()
 	if secrets, _ := strconv.ParseBool(r.URL.Query().Get("secrets")); !secrets {
 		writeJSON(w, http.StatusOK, rep)
 		return
@@ -65,11 +75,16 @@ func (s *Server) handleCalls(w http.ResponseWriter, r *http.Request) {
 	for i, req := range rep.Requests {
 		reqs[i] = requestWithSecrets{Request: req, SecretAccessKey: req.SecretAccessKey, SessionToken: req.SessionToken}
 	}
+	toks := make([]tokenRequestWithSecret, len(rep.TokenRequests))
+	for i, tr := range rep.TokenRequests {
+		toks[i] = tokenRequestWithSecret{TokenRequest: tr, Token: tr.Token}
+	}
 	writeJSON(w, http.StatusOK, struct {
-		Calls    int                  `json:"calls"`
-		ByAction map[string]int       `json:"byAction"`
-		Requests []requestWithSecrets `json:"requests"`
-	}{rep.Calls, rep.ByAction, reqs})
+		Calls         int                      `json:"calls"`
+		ByAction      map[string]int           `json:"byAction"`
+		Requests      []requestWithSecrets     `json:"requests"`
+		TokenRequests []tokenRequestWithSecret `json:"tokenRequests"`
+	}{rep.Calls, rep.ByAction, reqs, toks})
 }
 
 // faultTarget is the ?target= of the faults endpoints: "" for the shared

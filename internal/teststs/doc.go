@@ -14,14 +14,18 @@
 //   - AWS's console sign-in federation endpoint at GET /federation
 //     (FederationURL): Action=getSigninToken for credentials this server
 //     issued, Action=login with the sign-in token it returned.
+//   - the CI platforms' job-token endpoints, minting tokens of this issuer:
+//     GitHub Actions at GET /github/token (GitHubTokenURL, with
+//     GitHubRequestToken) and Azure DevOps at POST /azure/oidctoken
+//     (AzureOIDCRequestURI, with AzureAccessToken).
 //   - test-control endpoints under /_test/ for tests that drive a separate
 //     process: mint, calls, faults, federation, reset.
 //
 // The trust model mirrors IAM: the "provider" is IssuerURL without its
-// scheme, its client ID list is Options.Audience, and every Role carries a
-// trust policy with StringEquals PROVIDER:aud and StringLike PROVIDER:sub
-// (unless Role.NoWebIdentity), plus an sts:AssumeRole statement for the
-// sessions of Role.TrustedRoles.
+// scheme, its client ID list is Options.Audience plus Options.Audiences,
+// and every Role carries a trust policy with StringEquals PROVIDER:aud and
+// StringLike PROVIDER:sub (unless Role.NoWebIdentity), plus an
+// sts:AssumeRole statement for the sessions of Role.TrustedRoles.
 //
 // The AssumeRoleWithWebIdentity checks run in this order (the first failure
 // answers):
@@ -42,7 +46,7 @@
 //     IssuerURL ("No OpenIDConnect provider found in your account for ISS") —
 //     checked before the signature because, like AWS, the provider (and so the
 //     key) is found by iss; it must be RS256-signed by this issuer's key
-//     (InvalidIdentityToken); its aud must contain Options.Audience
+//     (InvalidIdentityToken); its aud must contain one of the client IDs
 //     ("Incorrect token audience"); exp must be present and in the future
 //     (ExpiredTokenException); nbf, if present, must not be in the future
 //     (InvalidIdentityToken);

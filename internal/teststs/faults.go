@@ -11,16 +11,17 @@ import (
 // consumed one per request (see Server.Inject and Server.InjectFor).
 //
 // In JSON (POST /_test/faults, GET /_test/faults) the fields are throttle,
-// serverErrors, idpErrors, invalidToken, garbage and delay; names match
+// serverErrors, idpErrors, invalidToken, unauthorized, garbage and delay; names match
 // case-insensitively, and delay is a Go duration string such as "2s" (a bare
 // number is taken as seconds).
 type Faults struct {
 	Throttle     int           // answer 400 Throttling "Rate exceeded"
-	ServerErrors int           // answer 500 InternalFailure (STS error XML)
+	ServerErrors int           // answer 500 (STS: InternalFailure, in STS error XML)
 	IDPErrors    int           // answer 400 IDPCommunicationError
 	InvalidToken int           // answer 400 InvalidIdentityToken (as a freshly created provider does)
 	Delay        time.Duration // sleep this long before answering every following request (0 = none); respects request context cancellation
-	Garbage      int           // answer 200 with a non-XML body
+	Garbage      int           // answer 200 with a body that is not XML (STS) or JSON (the others)
+	Unauthorized int           // CI token endpoints only: answer 401
 }
 
 type faultsJSON struct {
@@ -28,6 +29,7 @@ type faultsJSON struct {
 	ServerErrors int             `json:"serverErrors"`
 	IDPErrors    int             `json:"idpErrors"`
 	InvalidToken int             `json:"invalidToken"`
+	Unauthorized int             `json:"unauthorized"`
 	Delay        json.RawMessage `json:"delay,omitempty"`
 	Garbage      int             `json:"garbage"`
 }
@@ -37,7 +39,7 @@ func (f Faults) MarshalJSON() ([]byte, error) {
 	d, _ := json.Marshal(f.Delay.String())
 	return json.Marshal(faultsJSON{
 		Throttle: f.Throttle, ServerErrors: f.ServerErrors, IDPErrors: f.IDPErrors,
-		InvalidToken: f.InvalidToken, Delay: d, Garbage: f.Garbage,
+		InvalidToken: f.InvalidToken, Unauthorized: f.Unauthorized, Delay: d, Garbage: f.Garbage,
 	})
 }
 
@@ -48,7 +50,7 @@ func (f *Faults) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*f = Faults{Throttle: j.Throttle, ServerErrors: j.ServerErrors, IDPErrors: j.IDPErrors,
-		InvalidToken: j.InvalidToken, Garbage: j.Garbage}
+		InvalidToken: j.InvalidToken, Unauthorized: j.Unauthorized, Garbage: j.Garbage}
 	if len(j.Delay) == 0 || string(j.Delay) == "null" {
 		return nil
 	}

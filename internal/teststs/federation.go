@@ -52,7 +52,7 @@ func (s *Server) handleFederation(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "teststs federation: Action must be getSigninToken or login", http.StatusBadRequest)
 		return
 	}
-	if !s.enter(w, r, action, "JSON") {
+	if !s.enter(w, r, action, nil) {
 		return
 	}
 	if action == ActionGetSigninToken {

@@ -32,7 +32,9 @@ func (s *Server) Inject(f Faults) {
 // the longer of its delay and the shared one; or a federation action
 // (ActionGetSigninToken: ServerErrors answer 500, Garbage 200 with a body
 // that is not JSON; ActionLogin: ServerErrors), which the shared faults do
-// not touch. InjectFor panics on an unknown target.
+// not touch; or a CI token endpoint (ActionGitHubToken, ActionAzureOIDCToken:
+// ServerErrors answer 500, Unauthorized 401, Garbage 200 with a body that is
+// not JSON). InjectFor panics on an unknown target.
 func (s *Server) InjectFor(target string, f Faults) {
 	mustTarget(target)
 	s.mu.Lock()
@@ -70,6 +72,7 @@ func (f *Faults) add(g Faults) {
 	f.IDPErrors += max(g.IDPErrors, 0)
 	f.InvalidToken += max(g.InvalidToken, 0)
 	f.Garbage += max(g.Garbage, 0)
+	f.Unauthorized += max(g.Unauthorized, 0)
 	switch {
 	case g.Delay > 0:
 		f.Delay = g.Delay
@@ -86,6 +89,7 @@ const (
 	faultServer
 	faultIDP
 	faultInvalidToken
+	faultUnauthorized
 	faultGarbage
 )
 
@@ -100,6 +104,8 @@ func (f *Faults) counter(k fault) *int {
 		return &f.IDPErrors
 	case faultInvalidToken:
 		return &f.InvalidToken
+	case faultUnauthorized:
+		return &f.Unauthorized
 	case faultGarbage:
 		return &f.Garbage
 	}
@@ -123,6 +129,8 @@ var faultKinds = map[string][]fault{
 	ActionAssumeRole:                {faultThrottle, faultServer, faultGarbage},
 	ActionGetSigninToken:            {faultServer, faultGarbage},
 	ActionLogin:                     {faultServer},
+	ActionGitHubToken:               {faultServer, faultUnauthorized, faultGarbage},
+	ActionAzureOIDCToken:            {faultServer, faultUnauthorized, faultGarbage},
 }
 
 func mustTarget(target string) {
@@ -186,20 +194,32 @@ func (s *Server) faultError(f fault) *stsError {
 
 // enter counts a request to a target other than STS, waits for its delay and
 // answers its injected fault; it reports whether the handler should go on.
-// what names the format the garbage is not (JSON).
-func (s *Server) enter(w http.ResponseWriter, r *http.Request, target, what string) bool {
+// When it answers or the client goes away during the delay, it calls done
+// (if not nil) with the outcome: "500", "401", "garbage" or "canceled".
+func (s *Server) enter(w http.ResponseWriter, r *http.Request, target string, done func(outcome string)) bool {
 	s.mu.Lock()
 	s.callsBy[target]++
 	f, delay := s.takeFaultLocked(target, false)
 	s.mu.Unlock()
+	report := func(outcome string) {
+		if done != nil {
+			done(outcome)
+		}
+	}
 	if !sleep(r.Context(), delay) {
+		report("canceled")
 		panic(http.ErrAbortHandler) // as handleSTS: no answer rather than an empty 200
 	}
 	switch f {
 	case faultServer:
 		http.Error(w, "teststs: injected server error", http.StatusInternalServerError)
+		report("500")
+	case faultUnauthorized:
+		http.Error(w, "teststs: injected 401", http.StatusUnauthorized)
+		report("401")
 	case faultGarbage:
-		writeGarbage(w, what)
+		writeGarbage(w, "JSON")
+		report("garbage")
 	default:
 		return true
 	}

@@ -1,8 +1,10 @@
 package teststs
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 )
@@ -17,6 +19,14 @@ const (
 	DefaultSubject = "pulumi:deploy:org:acme:project:web:stack:dev:operation:update:scope:write"
 	// DefaultDurationSeconds is what STS uses when DurationSeconds is absent.
 	DefaultDurationSeconds = 3600
+
+	DefaultGitHubRepository           = "octo-org/app"
+	DefaultGitHubSubject              = "repo:octo-org/app:ref:refs/heads/main" // with DefaultGitHubRepository
+	DefaultAzureOrganization          = "octo-org"
+	DefaultAzureProject               = "app"
+	DefaultAzureServiceConnectionID   = "6c2b4f1e-0d3a-4e8b-9a57-1f0e2d3c4b5a"
+	DefaultAzureServiceConnectionName = "aws"
+	DefaultAzureAudience              = "api://AzureADTokenExchange" // what Azure DevOps puts in aud
 )
 
 // Role is an IAM role. Its trust policy allows web identities of this
@@ -59,10 +69,28 @@ func (r Role) trusts(roleARN string) bool {
 // Options configure a Server. The zero value is usable.
 type Options struct {
 	Addr                string        // listen address, default "127.0.0.1:0"
-	Audience            string        // the identity provider's client ID list (accepted aud), default "acme"
+	Audience            string        // the identity provider's client ID (accepted aud), default "acme"; the default aud of Mint and of roles
+	Audiences           []string      // more client IDs the provider accepts (e.g. "sts.amazonaws.com" for GitHub tokens)
 	Roles               []Role        // default: one role DefaultRoleARN, SubPattern DefaultSubPattern, MaxSessionDuration 12h
 	CredentialTTL       time.Duration // when >0, issued credentials expire after this instead of DurationSeconds (tests of renewal)
 	EmptyAssumedRoleARN bool          // answer with an empty AssumedRoleUser Arn (and AssumedRoleId), as MinIO does
+	GitHub              GitHubOptions // the GitHub Actions token endpoint
+	Azure               AzureOptions  // the Azure DevOps OIDC token endpoint
+}
+
+// GitHubOptions shape the tokens of the GitHub Actions endpoint.
+type GitHubOptions struct {
+	Repository string         // OWNER/REPO; default DefaultGitHubRepository
+	Subject    string         // sub; default "repo:REPOSITORY:ref:refs/heads/main"
+	Claims     map[string]any // extra claims, or replacements (nil removes one), as for Mint
+}
+
+// AzureOptions shape the tokens of the Azure DevOps endpoint.
+type AzureOptions struct {
+	Organization string            // default DefaultAzureOrganization
+	Project      string            // default DefaultAzureProject
+	Connections  map[string]string // service connection ID → name; default {DefaultAzureServiceConnectionID: DefaultAzureServiceConnectionName}
+	Audience     string            // aud; default DefaultAzureAudience
 }
 
 // withDefaults fills in the defaults of empty options.
@@ -76,6 +104,18 @@ func (opts Options) withDefaults() Options {
 	if opts.Roles == nil {
 		opts.Roles = []Role{{ARN: DefaultRoleARN, SubPattern: DefaultSubPattern, MaxSessionDuration: 12 * time.Hour}}
 	}
+	g := &opts.GitHub
+	g.Repository = cmp.Or(g.Repository, DefaultGitHubRepository)
+	g.Subject = cmp.Or(g.Subject, "repo:"+g.Repository+":ref:refs/heads/main")
+	a := &opts.Azure
+	a.Organization = cmp.Or(a.Organization, DefaultAzureOrganization)
+	a.Project = cmp.Or(a.Project, DefaultAzureProject)
+	a.Audience = cmp.Or(a.Audience, DefaultAzureAudience)
+	a.Connections = maps.Clone(a.Connections)
+	if a.Connections == nil {
+		a.Connections = map[string]string{DefaultAzureServiceConnectionID: DefaultAzureServiceConnectionName}
+	}
+	opts.GitHub.Claims = maps.Clone(opts.GitHub.Claims)
 	return opts
 }
 

@@ -111,6 +111,7 @@ func (s *Server) Reset() {
 	clear(s.callsBy)
 	s.requests = nil
 	s.lastLogin = nil
+	s.tokenReqs = nil
 }
 
 // update changes a request record under the lock that Requests takes.

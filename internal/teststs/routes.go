@@ -12,6 +12,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/oidc/authorize", handleOAuthPlaceholder)
 	mux.HandleFunc("/oidc/token", handleOAuthPlaceholder)
 	mux.HandleFunc("GET /federation", s.handleFederation)
+	mux.HandleFunc("GET /github/token", s.handleGitHubToken)
+	mux.HandleFunc("POST /azure/oidctoken", s.handleAzureToken)
 	mux.HandleFunc("POST /_test/mint", s.handleMint)
 	mux.HandleFunc("GET /_test/calls", s.handleCalls)
 	mux.HandleFunc("GET /_test/faults", s.handleGetFaults)

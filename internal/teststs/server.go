@@ -2,9 +2,11 @@ package teststs
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -20,7 +22,21 @@ type Server struct {
 	// this server issued.
 	FederationURL string
 
+	// GitHubTokenURL is ACTIONS_ID_TOKEN_REQUEST_URL: URL +
+	// "/github/token?api-version=2.0" (append "&audience=…"), and
+	// GitHubRequestToken ACTIONS_ID_TOKEN_REQUEST_TOKEN, random per server.
+	GitHubTokenURL     string
+	GitHubRequestToken string
+	// AzureOIDCRequestURI is SYSTEM_OIDCREQUESTURI: URL + "/azure/oidctoken"
+	// (append "?api-version=7.1&serviceConnectionId=ID"), and
+	// AzureAccessToken SYSTEM_ACCESSTOKEN, random per server.
+	AzureOIDCRequestURI string
+	AzureAccessToken    string
+
 	audience string
+	accepted []string // the provider's client IDs: audience first
+	github   GitHubOptions
+	azure    AzureOptions
 	roles    map[string]Role // by ARN; Audience, SubPattern, MaxSessionDuration filled in
 	ttl      time.Duration
 	emptyARN bool
@@ -47,6 +63,7 @@ type Server struct {
 	sessions     map[string]*session // issued credentials by access key id; pointers, so that printing the Server shows no secret
 	signins      map[string]*signin  // issued sign-in tokens
 	lastLogin    *Login
+	tokenReqs    []*TokenRequest // of the CI token endpoints
 }
 
 // String names the server by its URL; it never shows the secrets it holds.
@@ -73,6 +90,9 @@ func Start(opts Options) (*Server, error) {
 	s := &Server{
 		URL:      "http://" + dialableAddr(ln.Addr()),
 		audience: opts.Audience,
+		accepted: append([]string{opts.Audience}, opts.Audiences...),
+		github:   opts.GitHub,
+		azure:    opts.Azure,
 		roles:    roles,
 		ttl:      opts.CredentialTTL,
 		emptyARN: opts.EmptyAssumedRoleARN,
@@ -87,6 +107,10 @@ func Start(opts Options) (*Server, error) {
 	}
 	s.IssuerURL = s.URL + "/oidc"
 	s.FederationURL = s.URL + "/federation"
+	s.GitHubTokenURL = s.URL + "/github/token?api-version=2.0"
+	s.GitHubRequestToken = rand.Text() + rand.Text()
+	s.AzureOIDCRequestURI = s.URL + "/azure/oidctoken"
+	s.AzureAccessToken = rand.Text() + rand.Text()
 	s.serve()
 	return s, nil
 }
@@ -181,3 +205,7 @@ func (s *Server) Provider() string {
 
 // Audience is the accepted token audience (Options.Audience or its default).
 func (s *Server) Audience() string { return s.audience }
+
+// Audiences are all the accepted token audiences: Audience, then
+// Options.Audiences.
+func (s *Server) Audiences() []string { return slices.Clone(s.accepted) }

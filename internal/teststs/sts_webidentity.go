@@ -38,8 +38,12 @@ func (s *Server) assume(form url.Values, rec *Request, now time.Time) (*assumeRe
 	if duration > role.MaxSessionDuration {
 		return nil, senderError(http.StatusBadRequest, "ValidationError", msgMaxSessionDuration)
 	}
-	return s.webIdentityResult(role, form.Get("RoleSessionName"), sub, duration, packed, now), nil
+	aud := auds[slices.IndexFunc(auds, s.accepts)] // verifyWebIdentity made sure there is one
+	return s.webIdentityResult(role, form.Get("RoleSessionName"), sub, aud, duration, packed, now), nil
 }
+
+// accepts reports whether aud is one of the provider's client IDs.
+func (s *Server) accepts(aud string) bool { return slices.Contains(s.accepted, aud) }
 
 // verifyWebIdentity checks the token as STS does (see the package
 // documentation, step 5) and returns it parsed.
@@ -55,7 +59,7 @@ func (s *Server) verifyWebIdentity(raw string, now time.Time) (*parsedJWT, *stsE
 	if !tok.verify(s.key) {
 		return nil, invalid(msgNotValidated)
 	}
-	if !slices.Contains(tok.audiences(), s.audience) {
+	if !slices.ContainsFunc(tok.audiences(), s.accepts) {
 		return nil, invalid("Incorrect token audience")
 	}
 	exp, ok := tok.timeClaim("exp")
@@ -76,10 +80,10 @@ func (s *Server) verifyWebIdentity(raw string, now time.Time) (*parsedJWT, *stsE
 }
 
 // webIdentityResult issues credentials for a session of role.
-func (s *Server) webIdentityResult(role Role, session, sub string, duration time.Duration, packed *int, now time.Time) *assumeResult {
+func (s *Server) webIdentityResult(role Role, session, sub, aud string, duration time.Duration, packed *int, now time.Time) *assumeResult {
 	res := &assumeResult{
 		SubjectFromWebIdentityToken: sub,
-		Audience:                    s.audience,
+		Audience:                    aud,
 		PackedPolicySize:            packed,
 		Provider:                    s.Provider(),
 	}

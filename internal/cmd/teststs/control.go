@@ -16,9 +16,9 @@ import (
 func calls(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("calls", stderr)
 	u := urlFlag(fs)
-	action := fs.String("action", "", "count the calls of this `action` only (AssumeRoleWithWebIdentity, AssumeRole, …)")
-	asJSON := fs.Bool("json", false, "print the whole report (calls, calls by action, requests) as JSON")
-	secrets := fs.Bool("secrets", false, "with --json: include the issued secret access keys and session tokens")
+	action := fs.String("action", "", "count the calls of this `action` only (AssumeRoleWithWebIdentity, AssumeRole, GitHubToken, …)")
+	asJSON := fs.Bool("json", false, "print the whole report (calls, calls by action, STS and CI token requests) as JSON")
+	secrets := fs.Bool("secrets", false, "with --json: include the issued secret access keys, session tokens and CI tokens")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -58,13 +58,15 @@ func calls(args []string, stdout, stderr io.Writer) error {
 func faults(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("faults", stderr)
 	u := urlFlag(fs)
-	target := fs.String("for", "", "inject for this `target` only (an action: AssumeRoleWithWebIdentity, AssumeRole, getSigninToken, login); default: any STS request")
+	target := fs.String("for", "", "inject for this `target` only (an action: AssumeRoleWithWebIdentity, AssumeRole, getSigninToken, login, GitHubToken, "+
+		"AzureOIDCToken); default: any STS request")
 	var f teststs.Faults
 	fs.IntVar(&f.Throttle, "throttle", 0, "answer N requests with 400 Throttling")
-	fs.IntVar(&f.ServerErrors, "server-errors", 0, "answer N requests with 500 InternalFailure")
+	fs.IntVar(&f.ServerErrors, "server-errors", 0, "answer N requests with 500 (STS: InternalFailure)")
 	fs.IntVar(&f.IDPErrors, "idp-errors", 0, "answer N requests with 400 IDPCommunicationError")
 	fs.IntVar(&f.InvalidToken, "invalid-token", 0, "answer N requests with 400 InvalidIdentityToken")
-	fs.IntVar(&f.Garbage, "garbage", 0, "answer N requests with 200 and a non-XML body")
+	fs.IntVar(&f.Garbage, "garbage", 0, "answer N requests with 200 and a body that is not XML (STS) or JSON (the others)")
+	fs.IntVar(&f.Unauthorized, "unauthorized", 0, "answer N requests with 401 (CI token endpoints only)")
 	fs.DurationVar(&f.Delay, "delay", 0, "delay every following answer (negative: no more delay)")
 	if err := parse(fs, args); err != nil {
 		return err

@@ -2,25 +2,32 @@
 // internal/teststs in its own process, for end-to-end tests, demo scripts and
 // as the OpenID provider of a MinIO server.
 //
-//	teststs serve [--addr 127.0.0.1:0] [--audience acme] [--role ARN[=SUBPATTERN]]...
+//	teststs serve [--addr 127.0.0.1:0] [--audience acme]... [--role ARN[=SUBPATTERN]]...
 //	              [--assumable-by TARGET=SOURCE[,SOURCE]...]... [--external-id TARGET=ID]...
 //	              [--max-session 12h] [--credential-ttl 0] [--empty-arn]
+//	              [--github-repo OWNER/REPO] [--github-sub SUB]
+//	              [--azure-org ORG] [--azure-project PROJECT] [--azure-audience AUD]
+//	              [--azure-connection ID=NAME]...
 //	              [--state-file PATH] [-v]
 //	teststs mint   [--url URL] [--sub S] [--aud A] [--iss I] [--exp-in 1h] [--nbf-in 0]
 //	               [--claim k=v]... [--foreign]
 //	teststs calls  [--url URL] [--action A | --json [--secrets]]
 //	teststs faults [--url URL] [--for TARGET] [--throttle N] [--server-errors N] [--idp-errors N]
-//	               [--invalid-token N] [--garbage N] [--delay D]
+//	               [--invalid-token N] [--unauthorized N] [--garbage N] [--delay D]
 //	teststs federation [--url URL]
 //	teststs reset  [--url URL]
 //
-// serve prints one line of JSON, {"url":…,"issuer":…,"pid":…,"audience":…,
-// "roles":[…],"federationURL":…}, to stdout (and atomically to --state-file,
-// removed again at exit) once it is listening, then serves until SIGINT or
-// SIGTERM. The other commands talk to a running server at --url (default
-// $TESTSTS_URL): calls counts requests (by action with --action), faults
-// injects failures (for one action with --for), federation prints the
-// console sign-in state ({"getSigninTokenCalls","loginCalls","lastLogin"}),
+// serve prints one line of JSON (see State: url, issuer, pid, audience,
+// audiences, roles, federationURL, githubTokenURL, githubRequestToken,
+// azureOIDCRequestURI, azureAccessToken, azureServiceConnectionID) to stdout
+// (and atomically to --state-file, removed again at exit) once it is
+// listening, then serves until SIGINT or SIGTERM. The other commands talk to
+// a running server at --url (default $TESTSTS_URL): mint prints a token;
+// calls prints the number of STS calls (Server.Calls), of one action's
+// calls with --action (Server.CallsFor), or the whole report with --json
+// (the issued secrets only with --secrets); faults injects failures (for one
+// action with --for) and prints the pending ones; federation prints the
+// console sign-in state ({"getSigninTokenCalls","loginCalls","lastLogin"});
 // reset clears faults, calls, requests and the last login.
 package main
 
@@ -43,17 +50,20 @@ func main() {
 }
 
 const usage = `usage:
-  teststs serve [--addr 127.0.0.1:0] [--audience acme] [--role ARN[=SUBPATTERN]]...
+  teststs serve [--addr 127.0.0.1:0] [--audience acme]... [--role ARN[=SUBPATTERN]]...
                 [--assumable-by TARGET=SOURCE[,SOURCE]...]... [--external-id TARGET=ID]...
-                [--max-session 12h] [--credential-ttl 0] [--empty-arn] [--state-file PATH] [-v]
+                [--max-session 12h] [--credential-ttl 0] [--empty-arn]
+                [--github-repo OWNER/REPO] [--github-sub SUB]
+                [--azure-org ORG] [--azure-project PROJECT] [--azure-audience AUD] [--azure-connection ID=NAME]...
+                [--state-file PATH] [-v]
   teststs mint   [--url URL] [--sub S] [--aud A] [--iss I] [--exp-in 1h] [--nbf-in 0] [--claim k=v]... [--foreign]
   teststs calls  [--url URL] [--action A | --json [--secrets]]
   teststs faults [--url URL] [--for TARGET] [--throttle N] [--server-errors N] [--idp-errors N] [--invalid-token N]
-                 [--garbage N] [--delay D]
+                 [--unauthorized N] [--garbage N] [--delay D]
   teststs federation [--url URL]
   teststs reset  [--url URL]
 --url defaults to $TESTSTS_URL. Actions and fault targets: AssumeRoleWithWebIdentity, AssumeRole,
-getSigninToken, login.
+getSigninToken, login, GitHubToken, AzureOIDCToken. "teststs CMD -h" describes each flag.
 `
 
 // errUsage reports a usage error already explained to the user.

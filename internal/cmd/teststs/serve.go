@@ -20,21 +20,37 @@ type State struct {
 	PID      int      `json:"pid"`
 	Audience string   `json:"audience"`
 	Roles    []string `json:"roles"`
+	// Audiences are all the accepted audiences, Audience first.
+	Audiences []string `json:"audiences"`
 	// FederationURL is the console sign-in federation endpoint.
 	FederationURL string `json:"federationURL"`
+	// GitHubTokenURL and GitHubRequestToken are ACTIONS_ID_TOKEN_REQUEST_URL
+	// and ACTIONS_ID_TOKEN_REQUEST_TOKEN.
+	GitHubTokenURL     string `json:"githubTokenURL"`
+	GitHubRequestToken string `json:"githubRequestToken"`
+	// AzureOIDCRequestURI and AzureAccessToken are SYSTEM_OIDCREQUESTURI and
+	// SYSTEM_ACCESSTOKEN; AzureServiceConnectionID is the first service
+	// connection (--azure-connection, or the default one).
+	AzureOIDCRequestURI      string `json:"azureOIDCRequestURI"`
+	AzureAccessToken         string `json:"azureAccessToken"`
+	AzureServiceConnectionID string `json:"azureServiceConnectionID"`
 }
 
 // serveFlags are the flags of serve.
 type serveFlags struct {
-	addr, audience, stateFile  string
-	roles, assumableBy, extIDs listFlag
-	maxSession, ttl            time.Duration
-	emptyARN, verbose          bool
+	addr, stateFile                       string
+	audiences, roles, assumableBy, extIDs listFlag
+	maxSession, ttl                       time.Duration
+	emptyARN, verbose                     bool
+	github                                teststs.GitHubOptions
+	azure                                 teststs.AzureOptions
+	azureConns                            listFlag
 }
 
 func (f *serveFlags) declare(fs *flag.FlagSet) {
 	fs.StringVar(&f.addr, "addr", teststs.DefaultAddr, "listen address")
-	fs.StringVar(&f.audience, "audience", teststs.DefaultAudience, "the accepted token audience (the provider's client ID)")
+	fs.Var(&f.audiences, "audience", "an accepted token `audience` (a client ID of the provider); repeatable, the first is the default aud "+
+		"of minted tokens and roles; default "+teststs.DefaultAudience)
 	fs.Var(&f.roles, "role", "a `role` as ARN[=SUBPATTERN] (split at the first '='; no pattern means any subject); repeatable; default "+
 		teststs.DefaultRoleARN+"="+teststs.DefaultSubPattern)
 	fs.Var(&f.assumableBy, "assumable-by", "`TARGET=SOURCE[,SOURCE]...`: sessions of the SOURCE roles may sts:AssumeRole the role TARGET "+
@@ -45,11 +61,31 @@ func (f *serveFlags) declare(fs *flag.FlagSet) {
 	fs.BoolVar(&f.emptyARN, "empty-arn", false, "answer with an empty AssumedRoleUser Arn, as MinIO does")
 	fs.StringVar(&f.stateFile, "state-file", "", "also write the start-up JSON line to this `file`, atomically")
 	fs.BoolVar(&f.verbose, "v", false, "log every STS request to stderr")
+	fs.StringVar(&f.github.Repository, "github-repo", teststs.DefaultGitHubRepository, "`OWNER/REPO` of the GitHub Actions tokens")
+	fs.StringVar(&f.github.Subject, "github-sub", "", "sub of the GitHub Actions tokens (default repo:OWNER/REPO:ref:refs/heads/main)")
+	fs.StringVar(&f.azure.Organization, "azure-org", teststs.DefaultAzureOrganization, "organization of the Azure DevOps tokens' sub")
+	fs.StringVar(&f.azure.Project, "azure-project", teststs.DefaultAzureProject, "project of the Azure DevOps tokens' sub")
+	fs.StringVar(&f.azure.Audience, "azure-audience", teststs.DefaultAzureAudience, "aud of the Azure DevOps tokens")
+	fs.Var(&f.azureConns, "azure-connection", "an Azure DevOps service connection `ID=NAME` (sub sc://ORG/PROJECT/NAME); repeatable; default "+
+		teststs.DefaultAzureServiceConnectionID+"="+teststs.DefaultAzureServiceConnectionName)
 }
 
 // options turns the flags into server options.
 func (f *serveFlags) options() (teststs.Options, error) {
-	opts := teststs.Options{Addr: f.addr, Audience: f.audience, CredentialTTL: f.ttl, EmptyAssumedRoleARN: f.emptyARN}
+	opts := teststs.Options{Addr: f.addr, CredentialTTL: f.ttl, EmptyAssumedRoleARN: f.emptyARN, GitHub: f.github, Azure: f.azure}
+	if len(f.audiences) > 0 {
+		opts.Audience, opts.Audiences = f.audiences[0], f.audiences[1:]
+	}
+	for _, c := range f.azureConns {
+		id, name, ok := strings.Cut(c, "=")
+		if !ok || id == "" || name == "" {
+			return opts, fmt.Errorf("--azure-connection wants ID=NAME, got %q", c)
+		}
+		if opts.Azure.Connections == nil {
+			opts.Azure.Connections = map[string]string{}
+		}
+		opts.Azure.Connections[id] = name
+	}
 	roles := f.roles
 	if len(roles) == 0 {
 		roles = listFlag{teststs.DefaultRoleARN + "=" + teststs.DefaultSubPattern}
@@ -102,7 +138,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer s.Close()
 
-	line, err := json.Marshal(newState(s, opts))
+	line, err := json.Marshal(newState(s, opts, f.azureConns))
 	if err != nil {
 		return err
 	}
@@ -124,8 +160,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 // newState describes a running server.
-func newState(s *teststs.Server, opts teststs.Options) State {
-	st := State{URL: s.URL, Issuer: s.IssuerURL, PID: os.Getpid(), Audience: s.Audience(), FederationURL: s.FederationURL}
+func newState(s *teststs.Server, opts teststs.Options, azureConns []string) State {
+	st := State{URL: s.URL, Issuer: s.IssuerURL, PID: os.Getpid(), Audience: s.Audience(), Audiences: s.Audiences(),
+		FederationURL:  s.FederationURL,
+		GitHubTokenURL: s.GitHubTokenURL, GitHubRequestToken: s.GitHubRequestToken,
+		AzureOIDCRequestURI: s.AzureOIDCRequestURI, AzureAccessToken: s.AzureAccessToken,
+		AzureServiceConnectionID: teststs.DefaultAzureServiceConnectionID,
+	}
+	if len(azureConns) > 0 {
+		st.AzureServiceConnectionID, _, _ = strings.Cut(azureConns[0], "=")
+	}
 	for _, r := range opts.Roles {
 		st.Roles = append(st.Roles, r.ARN)
 	}
