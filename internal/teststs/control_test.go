@@ -13,10 +13,8 @@ import (
 	"github.com/aws/smithy-go"
 )
 
-func TestControlEndpoints(t *testing.T) {
+func TestMintEndpoint(t *testing.T) {
 	s := NewForTest(t, Options{})
-	c := client(s)
-
 	exp := time.Now().Add(10 * time.Minute).Unix()
 	resp, tok := post(t, s.URL+"/_test/mint", "application/json", fmt.Sprintf(`{"sub":"pulumi:deploy:org:acme:x","exp":%d,"nbf":null}`, exp))
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
@@ -44,10 +42,18 @@ func TestControlEndpoints(t *testing.T) {
 		t.Errorf("foreign token verifies")
 	}
 	_, defTok := post(t, s.URL+"/_test/mint", "application/json", "")
+	if _, err := client(s).AssumeRoleWithWebIdentity(context.Background(), input(s, defTok)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFaultsCallsResetEndpoints(t *testing.T) {
+	s := NewForTest(t, Options{})
+	c := client(s)
+	defTok := s.Mint(nil)
 	if _, err := c.AssumeRoleWithWebIdentity(context.Background(), input(s, defTok)); err != nil {
 		t.Fatal(err)
 	}
-
 	resp, body := post(t, s.URL+"/_test/faults", "application/json", `{"throttle":1,"ServerErrors":2,"delay":"10ms"}`)
 	var pending Faults
 	if err := json.Unmarshal([]byte(body), &pending); resp.StatusCode != 200 || err != nil ||
@@ -64,7 +70,7 @@ func TestControlEndpoints(t *testing.T) {
 		t.Errorf("delay in seconds: %+v", got)
 	}
 	post(t, s.URL+"/_test/faults", "application/json", `{"delay":"-1s"}`)
-	_, err = c.AssumeRoleWithWebIdentity(context.Background(), input(s, defTok))
+	_, err := c.AssumeRoleWithWebIdentity(context.Background(), input(s, defTok))
 	var apiErr smithy.APIError
 	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "Throttling" {
 		t.Errorf("after POST /_test/faults: %v", err)

@@ -62,9 +62,12 @@ func TestFaults(t *testing.T) {
 	if s.Calls() != 7 {
 		t.Errorf("Calls() = %d, want 7", s.Calls())
 	}
+}
 
-	// The SDK's standard retryer retries throttling and 5xx.
-	s.Reset()
+// The SDK's standard retryer retries throttling and 5xx.
+func TestFaultsRetried(t *testing.T) {
+	s := NewForTest(t, Options{})
+	tok := s.Mint(nil)
 	s.Inject(Faults{Throttle: 1, ServerErrors: 1})
 	retrying := sts.New(sts.Options{Region: "us-east-1", BaseEndpoint: aws.String(s.URL), Credentials: aws.AnonymousCredentials{}},
 		func(o *sts.Options) {

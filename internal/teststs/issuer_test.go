@@ -30,10 +30,20 @@ func TestIssuer(t *testing.T) {
 		t.Errorf("root discovery %v", rootDoc)
 	}
 
+	// The placeholder OAuth endpoints answer, in JSON.
+	resp, body := post(t, s.IssuerURL+"/token", "application/x-www-form-urlencoded", "grant_type=client_credentials")
+	if resp.StatusCode != 400 || !strings.Contains(body, "unsupported_grant_type") {
+		t.Errorf("token endpoint: %s %s", resp.Status, body)
+	}
+}
+
+// A minted token verifies with the key of the JWKS and carries the defaults.
+func TestJWKSAndMint(t *testing.T) {
+	s := NewForTest(t, Options{})
 	var jwks struct {
 		Keys []jwk `json:"keys"`
 	}
-	get(t, doc["jwks_uri"].(string), &jwks)
+	get(t, s.IssuerURL+"/keys", &jwks)
 	if len(jwks.Keys) != 1 {
 		t.Fatalf("jwks %+v", jwks)
 	}
@@ -67,11 +77,5 @@ func TestIssuer(t *testing.T) {
 	if claims["iss"] != s.IssuerURL || claims["aud"] != "acme" || claims["sub"] != DefaultSubject || claims["extra"] != "x" ||
 		claims["iat"] != nil || int64(nbf) < before || int64(exp) != int64(nbf)+3600 {
 		t.Errorf("claims %v", claims)
-	}
-
-	// The placeholder OAuth endpoints answer, in JSON.
-	resp, body := post(t, s.IssuerURL+"/token", "application/x-www-form-urlencoded", "grant_type=client_credentials")
-	if resp.StatusCode != 400 || !strings.Contains(body, "unsupported_grant_type") {
-		t.Errorf("token endpoint: %s %s", resp.Status, body)
 	}
 }

@@ -30,7 +30,7 @@ type Request struct {
 
 	// AssumeRole only.
 	CallerAccessKeyID string            `json:"callerAccessKeyId,omitempty"` // the access key id the request was signed with
-	Caller            string            `json:"caller,omitempty"`            // assumed-role ARN of the signing credentials, once recognised
+	Caller            string            `json:"caller,omitempty"`            // assumed-role ARN of the signing credentials (their role ARN when it has no account), once recognised
 	ExternalID        string            `json:"externalId,omitempty"`
 	SourceIdentity    string            `json:"sourceIdentity,omitempty"`
 	Tags              map[string]string `json:"tags,omitempty"` // session tags, Key → Value

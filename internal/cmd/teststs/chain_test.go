@@ -2,53 +2,18 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
-// startServe runs serve in process with args and returns its state, its
-// stderr and a function that stops it.
-func startServe(t *testing.T, args ...string) (State, *syncBuffer, func()) {
-	t.Helper()
-	stateFile := filepath.Join(t.TempDir(), "state.json")
-	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
-	done := make(chan int)
-	go func() {
-		done <- run(ctx, append([]string{"serve", "--state-file", stateFile}, args...), &stdout, &stderr)
-	}()
-	stop := func() {
-		cancel()
-		if code := <-done; code != 0 {
-			t.Errorf("serve exited %d: %s", code, stderr.String())
-		}
-	}
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if b, err := os.ReadFile(stateFile); err == nil {
-			var st State
-			if err := json.Unmarshal(b, &st); err != nil {
-				t.Fatalf("state file %q: %v", b, err)
-			}
-			return st, &stderr, stop
-		}
-		if time.Now().After(deadline) {
-			cancel()
-			t.Fatalf("no state file; stderr: %s", stderr.String())
-		}
-	}
-}
-
 func TestServeRoleChaining(t *testing.T) {
 	const ci, deploy = "arn:aws:iam::111111111111:role/ci", "arn:aws:iam::222222222222:role/deploy"
-	st, stderr, stop := startServe(t, "--role", ci+"=repo:octo-org/*", "--assumable-by", deploy+"="+ci, "--external-id", deploy+"=xyz", "-v")
+	sv := startServe(t, "--role", ci+"=repo:octo-org/*", "--assumable-by", deploy+"="+ci, "--external-id", deploy+"=xyz", "-v")
+	st, stderr := sv.st, sv.stderr
 	if strings.Join(st.Roles, " ") != ci+" "+deploy {
 		t.Errorf("roles %v", st.Roles)
 	}
@@ -93,10 +58,8 @@ func TestServeRoleChaining(t *testing.T) {
 	if code, out, _ := runCmd(t, "calls", "--url", st.URL, "--json", "--secrets"); code != 0 || !strings.Contains(out, *k.SecretAccessKey) {
 		t.Errorf("calls --json --secrets: %d", code)
 	}
-	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(stderr.String(), "-> Throttling") && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond) // the log polls every 50ms
-	}
-	stop()
+	sv.waitLog(t, "-> Throttling")
+	sv.stop()
 	if log := stderr.String(); !strings.Contains(log, "AssumeRole role="+deploy+" session=chain duration=3600 caller=arn:aws:sts::111111111111:assumed-role/ci/job -> ok ASIA") ||
 		strings.Contains(log, *k.SecretAccessKey) || strings.Contains(log, *k.SessionToken) {
 		t.Errorf("verbose log:\n%s", log)

@@ -28,11 +28,12 @@ func fetch(t *testing.T, method, u, bearer string) (int, string) {
 
 func TestServeCITokens(t *testing.T) {
 	const gh, az = "arn:aws:iam::123456789012:role/gh", "arn:aws:iam::123456789012:role/az"
-	st, _, stop := startServe(t, "--audience", "sts.amazonaws.com", "--audience", "acme",
+	sv := startServe(t, "--audience", "sts.amazonaws.com", "--audience", "acme",
 		"--role", gh+"=repo:acme/web:*", "--role", az+"=sc://contoso/infra/prod",
 		"--github-repo", "acme/web", "--azure-org", "contoso", "--azure-project", "infra", "--azure-audience", "sts.amazonaws.com",
 		"--azure-connection", "c1=prod", "--azure-connection", "c2=dev")
-	defer stop()
+	defer sv.stop()
+	st := sv.st
 	if st.Audience != "sts.amazonaws.com" || strings.Join(st.Audiences, " ") != "sts.amazonaws.com acme" ||
 		st.GitHubTokenURL != st.URL+"/github/token?api-version=2.0" || st.GitHubRequestToken == "" ||
 		st.AzureOIDCRequestURI != st.URL+"/azure/oidctoken" || st.AzureAccessToken == "" || st.AzureServiceConnectionID != "c1" {

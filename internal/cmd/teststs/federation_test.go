@@ -16,8 +16,9 @@ import (
 )
 
 func TestFederationCommand(t *testing.T) {
-	st, _, stop := startServe(t)
-	defer stop()
+	sv := startServe(t)
+	defer sv.stop()
+	st := sv.st
 	if st.FederationURL != st.URL+"/federation" {
 		t.Errorf("federationURL %q", st.FederationURL)
 	}
