@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/url"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -29,8 +28,7 @@ const testRole = "arn:aws:iam::123456789012:role/deploy"
 type harness struct {
 	x      *exchange.Exchanger
 	fake   *testkit.FakeSTS
-	mu     sync.Mutex
-	sleeps []time.Duration
+	sleeps testkit.Sleeps
 	log    testkit.Recorder
 }
 
@@ -41,12 +39,7 @@ func newHarness(results ...error) *harness {
 		Endpoint: testkit.STSEndpoint,
 		Region:   testkit.STSRegion,
 		Logf:     h.log.Logf,
-		Sleep: func(ctx context.Context, d time.Duration) error {
-			h.mu.Lock()
-			defer h.mu.Unlock()
-			h.sleeps = append(h.sleeps, d)
-			return ctx.Err()
-		},
+		Sleep:    h.sleeps.Sleep,
 	}
 	return h
 }
@@ -182,8 +175,8 @@ func TestExplain(t *testing.T) {
 			if got := h.fake.Calls(); got != tc.wantCalls {
 				t.Errorf("%d calls, want %d", got, tc.wantCalls)
 			}
-			if len(h.sleeps) != tc.wantCalls-1 {
-				t.Errorf("%d sleeps for %d calls", len(h.sleeps), tc.wantCalls)
+			if len(h.sleeps.Waits()) != tc.wantCalls-1 {
+				t.Errorf("%d sleeps for %d calls", len(h.sleeps.Waits()), tc.wantCalls)
 			}
 			msg := e.Error()
 			for _, want := range tc.want {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -25,8 +24,7 @@ const testRole = "arn:aws:iam::123456789012:role/deploy"
 type harness struct {
 	x      *Exchanger
 	fake   *testkit.FakeSTS
-	mu     sync.Mutex
-	sleeps []time.Duration
+	sleeps testkit.Sleeps
 	log    testkit.Recorder
 }
 
@@ -37,12 +35,7 @@ func newHarness(results ...error) *harness {
 		Endpoint: testkit.STSEndpoint,
 		Region:   testkit.STSRegion,
 		Logf:     h.log.Logf,
-		Sleep: func(ctx context.Context, d time.Duration) error {
-			h.mu.Lock()
-			defer h.mu.Unlock()
-			h.sleeps = append(h.sleeps, d)
-			return ctx.Err()
-		},
+		Sleep:    h.sleeps.Sleep,
 	}
 	return h
 }
@@ -84,10 +77,10 @@ func TestExchangeRetriesThenSucceeds(t *testing.T) {
 			if got := h.fake.Calls(); got != tc.wantCalls {
 				t.Errorf("%d calls, want %d", got, tc.wantCalls)
 			}
-			if len(h.sleeps) != tc.wantCalls-1 {
-				t.Fatalf("%d sleeps, want %d", len(h.sleeps), tc.wantCalls-1)
+			if len(h.sleeps.Waits()) != tc.wantCalls-1 {
+				t.Fatalf("%d sleeps, want %d", len(h.sleeps.Waits()), tc.wantCalls-1)
 			}
-			for i, d := range h.sleeps {
+			for i, d := range h.sleeps.Waits() {
 				// Full jitter over an exponential ceiling, capped.
 				ceiling := min(DefaultBackoff.Base<<i, DefaultBackoff.Cap)
 				if d < DefaultBackoff.Base/2 || d >= DefaultBackoff.Base/2+ceiling {
@@ -104,10 +97,10 @@ func TestExchangeBackoffIsCapped(t *testing.T) {
 	h.x.MaxAttempts = 20
 	_, err := h.x.Exchange(context.Background(), Request{Token: testToken(t), RoleARN: testRole, SessionName: "s"})
 	wantCallError(t, err, creds.KindUnreachable)
-	if h.fake.Calls() != 20 || len(h.sleeps) != 19 {
-		t.Fatalf("%d calls, %d sleeps", h.fake.Calls(), len(h.sleeps))
+	if h.fake.Calls() != 20 || len(h.sleeps.Waits()) != 19 {
+		t.Fatalf("%d calls, %d sleeps", h.fake.Calls(), len(h.sleeps.Waits()))
 	}
-	for _, d := range h.sleeps {
+	for _, d := range h.sleeps.Waits() {
 		if d <= 0 || d >= DefaultBackoff.Base/2+DefaultBackoff.Cap {
 			t.Errorf("sleep of %s is beyond the cap", d)
 		}
@@ -125,8 +118,8 @@ func TestExchangeDeadline(t *testing.T) {
 		h := newHarness(throttle)
 		_, err := h.x.Exchange(ctx, Request{Token: tok, RoleARN: testRole, SessionName: "s"})
 		wantCallError(t, err, creds.KindUnreachable)
-		if h.fake.Calls() != 1 || len(h.sleeps) != 0 {
-			t.Errorf("%d calls and sleeps %v; want one call and no sleep past the deadline", h.fake.Calls(), h.sleeps)
+		if h.fake.Calls() != 1 || len(h.sleeps.Waits()) != 0 {
+			t.Errorf("%d calls and sleeps %v; want one call and no sleep past the deadline", h.fake.Calls(), h.sleeps.Waits())
 		}
 	})
 
@@ -173,8 +166,8 @@ func TestExchangeDeadline(t *testing.T) {
 		h := newHarness(deadline)
 		_, err := h.x.Exchange(ctx, Request{Token: tok, RoleARN: testRole, SessionName: "s"})
 		e := wantCallError(t, err, creds.KindUnreachable)
-		if e.Class != ClassTimeout || h.fake.Calls() != 1 || len(h.sleeps) != 0 {
-			t.Errorf("%d calls, %d sleeps, message %q", h.fake.Calls(), len(h.sleeps), e.Error())
+		if e.Class != ClassTimeout || h.fake.Calls() != 1 || len(h.sleeps.Waits()) != 0 {
+			t.Errorf("%d calls, %d sleeps, message %q", h.fake.Calls(), len(h.sleeps.Waits()), e.Error())
 		}
 	})
 
