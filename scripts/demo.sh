@@ -5,13 +5,11 @@
 # profile through the AWS SDK for Go. Nothing leaves this machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-work=$(mktemp -d "${TMPDIR:-/tmp}/oidc-creds-demo.XXXXXX")
-pid=
-cleanup() {
-	if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/lib/proc.sh
+. scripts/lib/proc.sh
+proc_init # the test STS is stopped and $work removed on exit, INT and TERM
+proc_tempdir oidc-creds-demo
+work=$PROC_TMPDIR
 if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
 step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 
@@ -23,12 +21,13 @@ export PATH="$work/bin:$PATH"
 oidc-creds version
 
 step "start the test OIDC issuer and STS on 127.0.0.1"
-teststs serve --addr 127.0.0.1:0 --audience acme \
+proc_start teststs serve --addr 127.0.0.1:0 --audience acme \
 	--role 'arn:aws:iam::123456789012:role/deploy=pulumi:deploy:org:acme:project:web:*' \
-	--state-file "$work/sts.json" >"$work/sts.log" 2>&1 &
-pid=$!
-for _ in $(seq 100); do [ -s "$work/sts.json" ] && break; sleep 0.1; done
-url=$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$work/sts.json" 2>/dev/null)
+	--state-file "$work/sts.json" >"$work/sts.log" 2>&1
+url=
+if proc_wait_file "$PROC_PID" 10 "$work/sts.json"; then
+	url=$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$work/sts.json")
+fi
 if [ -z "$url" ]; then
 	echo "the test STS did not start within 10 s:" >&2
 	cat "$work/sts.log" >&2
