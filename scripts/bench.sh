@@ -25,15 +25,11 @@ if [ ${#need[@]} -gt 0 ]; then
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/oidc-creds-bench.XXXXXX")
-pid=
-cleanup() {
-	if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# shellcheck source=scripts/lib/proc.sh
+. scripts/lib/proc.sh
+proc_init # what is started below is stopped and $work removed on exit, INT and TERM
+proc_tempdir oidc-creds-bench
+work=$PROC_TMPDIR
 
 # CGO_ENABLED=0: valgrind cannot follow cgo's thread start; the binaries
 # are otherwise the same as `go install` builds.
@@ -44,9 +40,12 @@ go build -o "$work/benchfloor" ./internal/cmd/benchfloor
 go build -o "$work/benchdeps" ./internal/cmd/benchdeps
 go build -o "$work/benchpost" ./internal/cmd/benchpost
 
-"$work/teststs" serve --addr 127.0.0.1:0 --state-file "$work/sts.json" >/dev/null 2>&1 &
-pid=$!
-for _ in $(seq 100); do [ -s "$work/sts.json" ] && break; sleep 0.1; done
+proc_start "$work/teststs" serve --addr 127.0.0.1:0 --state-file "$work/sts.json" >"$work/sts.log" 2>&1
+if ! proc_wait_file "$PROC_PID" 10 "$work/sts.json"; then
+	echo "the test STS did not start within 10 s:" >&2
+	cat "$work/sts.log" >&2
+	exit 1
+fi
 url=$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$work/sts.json")
 "$work/teststs" mint --url "$url" --exp-in 2h >"$work/token"
 
@@ -61,7 +60,7 @@ oc="$work/oidc-creds"
 # 1. cache hit vs floor
 "$oc" process >/dev/null
 entry=$(ls "$work"/cache/*.json | head -1)
-hyperfine -N --warmup 20 --runs "$runs" --export-json "$work/hit.json" \
+proc_run hyperfine -N --warmup 20 --runs "$runs" --export-json "$work/hit.json" \
 	"$oc process" "$work/benchfloor $entry" "$work/benchdeps $entry" >/dev/null 2>&1
 mean() { sed -n 's/.*"mean": *\([0-9.e-]*\).*/\1/p' "$1" | sed -n "${2}p"; }
 hit_s=$(mean "$work/hit.json" 1)
@@ -81,7 +80,7 @@ token=$(cat "$work/token")
 body="Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=$OIDC_CREDS_ROLE_ARN&RoleSessionName=pulumi-acme-web-dev-update&DurationSeconds=3600&WebIdentityToken=$token"
 printf '%s' "$body" >"$work/body"
 "$work/benchpost" "$url/" "$work/body" >/dev/null || { echo "bare POST failed"; exit 1; }
-hyperfine -N --warmup 5 --runs "$((runs / 2))" --export-json "$work/cold.json" \
+proc_run hyperfine -N --warmup 5 --runs "$((runs / 2))" --export-json "$work/cold.json" \
 	"$oc process --no-cache" "$work/benchpost $url/ $work/body" >/dev/null 2>&1
 cold_s=$(mean "$work/cold.json" 1)
 post_s=$(mean "$work/cold.json" 2)
@@ -91,9 +90,12 @@ rm -rf "$work/cache"
 curl -sf -X POST "$url/_test/reset" >/dev/null
 curl -sf -X POST -d '{"delay":"200ms"}' "$url/_test/faults" >/dev/null
 start=$(date +%s.%N)
-for _ in $(seq 40); do "$oc" process >/dev/null & done
-wait_pids=$(jobs -p | grep -v "^$pid\$" || true)
-for p in $wait_pids; do wait "$p"; done
+concurrent=()
+for _ in $(seq 40); do
+	proc_start "$oc" process >/dev/null
+	concurrent+=("$PROC_PID")
+done
+proc_wait "${concurrent[@]}"
 end=$(date +%s.%N)
 calls=$("$work/teststs" calls --url "$url")
 curl -sf -X POST -d '{"delay":-1}' "$url/_test/faults" >/dev/null
