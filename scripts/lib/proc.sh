@@ -27,17 +27,24 @@ _proc_starting=0  # proc_start is between "&" and remembering $!
 _proc_before=     # $! before that "&"
 _proc_cleaned=0
 _proc_hurry=0     # a signal came during the cleanup: KILL at once
+_proc_out='' _proc_err=''  # the script's stdout and stderr, saved by proc_init
 
 # proc_init installs the traps: EXIT cleans up; INT and TERM exit with 130
 # and 143, and the EXIT trap then cleans up. Without the INT trap, bash would
 # go on with the script when only it got SIGINT (kill -INT, not Ctrl-C).
 proc_init() {
+	# The messages go to the script's stdout and stderr of now, also when a
+	# signal comes during a command whose output is redirected to a file
+	# (bash runs the trap there). {var}>&1 needs bash 4.1.
+	if [ "${BASH_VERSINFO[0]}" -gt 4 ] || { [ "${BASH_VERSINFO[0]}" = 4 ] && [ "${BASH_VERSINFO[1]}" -ge 1 ]; }; then
+		exec {_proc_out}>&1 {_proc_err}>&2
+	fi
 	trap '_proc_on_exit' EXIT
 	trap '_proc_on_signal 130 interrupted' INT
 	trap '_proc_on_signal 143 terminated' TERM
 }
 
-_proc_say() { if [ -n "${PROC_LABEL:-}" ]; then echo "$PROC_LABEL: $*" 2>/dev/null || true; fi; }
+_proc_say() { if [ -n "${PROC_LABEL:-}" ]; then { echo "$PROC_LABEL: $*" >&"${_proc_out:-1}"; } 2>/dev/null || true; fi; }
 
 _proc_on_signal() { # STATUS WHAT
 	_proc_say "$2"
@@ -80,7 +87,7 @@ _proc_remove_dirs() {
 	for d in ${_proc_dirs[@]+"${_proc_dirs[@]}"}; do
 		case $d in '' | /) continue ;; esac
 		if [ "${PROC_KEEP:-}" = 1 ]; then
-			echo "${PROC_LABEL:+$PROC_LABEL: }kept $d" >&2 2>/dev/null || true
+			echo "${PROC_LABEL:+$PROC_LABEL: }kept $d" >&"${_proc_err:-2}" || true
 		else
 			rm -rf "$d" || true
 		fi
@@ -102,7 +109,11 @@ proc_tempdir() {
 proc_start() {
 	_proc_before=${!:-}
 	_proc_starting=1
-	"$@" &
+	if [ -n "$_proc_out" ]; then
+		"$@" {_proc_out}>&- {_proc_err}>&- & # not holding the saved stdout and stderr open
+	else
+		"$@" &
+	fi
 	_proc_pids+=("$!")
 	_proc_starting=0
 	PROC_PID=$!
