@@ -6,10 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 
-# Shells the quoting round trips run in, and the AWS CLI for e2e.sh: install
-# what is missing when this machine can (root with apt-get, as in CI).
+# Shells the quoting round trips run in, what the release tests run
+# install.sh with and lint with (internal/cmd/release), and the AWS CLI for
+# e2e.sh: install what is missing when this machine can (root with apt-get,
+# as in CI).
 need=()
-for p in zsh ksh fish; do command -v "$p" >/dev/null || need+=("$p"); done
+for p in zsh ksh fish shellcheck busybox curl wget; do command -v "$p" >/dev/null || need+=("$p"); done
 [ -x /usr/bin/aws ] || need+=(awscli)
 if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
 	echo "installing ${need[*]}"
