@@ -19,9 +19,7 @@ const actionlint = "github.com/rhysd/actionlint/cmd/actionlint@v1.7.12"
 // action: TestActionMetadata does). With shellcheck installed, actionlint
 // runs it on every run: script of the workflows.
 func TestWorkflows(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: actionlint is not built")
-	}
+	skipUnlessReleaseTests(t)
 	root := repoRoot(t)
 	uses := false
 	files, _ := filepath.Glob(filepath.Join(root, ".github", "workflows", "*.yml"))

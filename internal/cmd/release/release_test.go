@@ -59,12 +59,21 @@ func repoRoot(t *testing.T) string {
 	return root
 }
 
+// skipUnlessReleaseTests skips the tests that build every release archive
+// (twice), run install.sh in three shells and build actionlint: minutes,
+// not seconds. scripts/test.sh, and so CI, runs them with TEST_RELEASE=1;
+// go test ./... stays fast.
+func skipUnlessReleaseTests(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TEST_RELEASE") == "" {
+		t.Skip("set TEST_RELEASE=1 to build and check the release archives, install.sh and the workflows (scripts/test.sh does)")
+	}
+}
+
 // needScripts skips where the shell scripts cannot run.
 func needScripts(t *testing.T, tools ...string) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("-short: the release scripts are not run")
-	}
+	skipUnlessReleaseTests(t)
 	if runtime.GOOS == "windows" {
 		t.Skip("the release scripts are bash and POSIX sh scripts")
 	}
