@@ -140,6 +140,10 @@ func get(ctx context.Context, u string, roots *x509.CertPool, limit int64) ([]by
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit))
+	if ctx.Err() != nil {
+		// The deadline cut the answer short, whatever arrived of it.
+		return nil, nil, fetchError(ctx, u, ctx.Err())
+	}
 	if err != nil {
 		return nil, nil, remoteError(err, "reading %s failed: %v", u, err)
 	}
