@@ -28,7 +28,7 @@ func (f TokenFlags) source(o *IO) (token.Source, error) {
 	case f.TokenEnv != "":
 		return token.Env{Name: f.TokenEnv}, nil
 	}
-	return token.Default(nil, ""), nil
+	return token.Default(nil, "", nil), nil
 }
 
 // load reads the token from src, wording what is missing in the flags
