@@ -122,3 +122,22 @@ func TestPlatformVariables(t *testing.T) {
 func jwtFor(t *testing.T, sub string) string {
 	return testkit.JWT(t, map[string]string{"sub": sub})
 }
+
+// Resolve reads the sources before a Keyed one, and stops there.
+func TestResolve(t *testing.T) {
+	gh := GitHub{URL: "http://127.0.0.1:1/unused", RequestToken: "x"}
+	tok := jwtFor(t, "pulumi")
+	src, got, err := Resolve(context.Background(), Default(envOf("PULUMI_OIDC_TOKEN", tok), "/nonexistent", gh))
+	if e, ok := src.(Env); err != nil || got == nil || got.Raw != tok || !ok || e.Name != "PULUMI_OIDC_TOKEN" {
+		t.Fatalf("Resolve = %v, %v, %v", src, got, err)
+	}
+	src, got, err = Resolve(context.Background(), Default(envOf(), "/nonexistent", gh))
+	if err != nil || got != nil || src != Source(gh) {
+		t.Fatalf("Resolve = %#v, %v, %v; want the GitHub source unread", src, got, err)
+	}
+	_, _, err = Resolve(context.Background(), Default(envOf(), "/nonexistent", Absent{Reason: "no CI platform was detected"}))
+	var none *NoTokenError
+	if !errors.As(err, &none) || len(none.Reasons) != 4 {
+		t.Fatalf("Resolve with nothing: %v", err)
+	}
+}

@@ -96,6 +96,43 @@ func (c Chain) Token(ctx context.Context) (*Token, error) {
 	return nil, &NoTokenError{Reasons: reasons}
 }
 
+// Keyed is a Source whose token comes from a request whose inputs stay the
+// same for a whole CI job (GitHub Actions', Azure DevOps'). Key identifies
+// those inputs — a hash, never the inputs — so that credentials can be
+// looked up before any request is made.
+type Keyed interface {
+	Source
+	Key() string
+}
+
+// Resolve finds the source that will give the token without making a
+// request: a Keyed source is returned unread (tok nil), as is a Chain's
+// first Keyed source once the sources before it hold no token; any other
+// source is read, and returned with its token.
+func Resolve(ctx context.Context, src Source) (Source, *Token, error) {
+	c, ok := src.(Chain)
+	if !ok {
+		if k, ok := src.(Keyed); ok {
+			return k, nil, nil
+		}
+		t, err := src.Token(ctx)
+		return src, t, err
+	}
+	var reasons []string
+	for _, s := range c {
+		if k, ok := s.(Keyed); ok {
+			return k, nil, nil
+		}
+		t, err := s.Token(ctx)
+		var absent *AbsentError
+		if !errors.As(err, &absent) {
+			return s, t, err
+		}
+		reasons = append(reasons, absent.Reason)
+	}
+	return nil, nil, &NoTokenError{Reasons: reasons}
+}
+
 // Env is the token in an environment variable.
 type Env struct {
 	Name   string
