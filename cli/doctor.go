@@ -234,11 +234,13 @@ func (c *DoctorCmd) hint(err error, r exchange.Request) string {
 	cl := r.Token.Claims
 	switch ce.Code {
 	case "AccessDenied", "IDPRejectedClaim":
-		src := ""
+		env, src := "", ""
 		if t, ok, _ := c.chosen(); ok {
 			src = " --" + t.name + " " + shellWord(t.value)
+		} else if c.Audience != token.DefaultAudience { // trust-policy has no --audience for the request
+			env = "OIDC_CREDS_AUDIENCE=" + shellWord(c.Audience) + " "
 		}
-		return fmt.Sprintf("a whole trust policy that accepts this token: oidc-creds trust-policy --from-token --role-arn %s%s", r.RoleARN, src)
+		return fmt.Sprintf("a whole trust policy that accepts this token: %soidc-creds trust-policy --from-token --role-arn %s%s", env, r.RoleARN, src)
 	case "InvalidIdentityToken":
 		return fmt.Sprintf("to create the identity provider: aws iam create-open-id-connect-provider --url %s --client-id-list %s --thumbprint-list \"$(oidc-creds thumbprint %s)\" (or scripts/aws-setup.sh)",
 			cl.Issuer, cl.Audience.String(), cl.Issuer)
