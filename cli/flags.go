@@ -30,9 +30,9 @@ type ExchangeFlags struct {
 // (token, trust-policy --from-token). At most one may be given; one on the
 // command line wins over the variables of the others (see chosen).
 type TokenFlags struct {
-	TokenFile    string `name:"token-file" env:"OIDC_CREDS_TOKEN_FILE" placeholder:"PATH" help:"Read the OIDC token from this file ('-' for standard input). Default: $PULUMI_OIDC_TOKEN, then /mnt/pulumi/pulumi.oidc, then $AWS_WEB_IDENTITY_TOKEN_FILE, then the CI platform's own (GitHub Actions, Azure DevOps, Buildkite, CircleCI, Bitbucket, HCP Terraform)."`
-	TokenEnv     string `name:"token-env" env:"OIDC_CREDS_TOKEN_ENV" placeholder:"NAME" help:"Read the OIDC token from the environment variable NAME (GitLab CI: the variable id_tokens declares)."`
-	TokenCommand string `name:"token-command" env:"OIDC_CREDS_TOKEN_COMMAND" placeholder:"CMD" help:"Run CMD through the system shell, within --timeout; its standard output is the token. Run afresh every time."`
+	TokenFile    string `name:"token-file" env:"OIDC_CREDS_TOKEN_FILE" placeholder:"PATH" help:"Read the OIDC token from this file ('-' for standard input). Default: $PULUMI_OIDC_TOKEN, /mnt/pulumi/pulumi.oidc, $AWS_WEB_IDENTITY_TOKEN_FILE, then the CI platform's."`
+	TokenEnv     string `name:"token-env" env:"OIDC_CREDS_TOKEN_ENV" placeholder:"NAME" help:"Read the OIDC token from the environment variable NAME."`
+	TokenCommand string `name:"token-command" env:"OIDC_CREDS_TOKEN_COMMAND" placeholder:"CMD" help:"Run CMD with the system shell, within --timeout, each time; its standard output is the token."`
 
 	given tokenFlagsGiven // which of them the command line gave (AfterApply)
 }
@@ -40,8 +40,8 @@ type TokenFlags struct {
 // PlatformFlags are what the CI platforms that hand out tokens on request
 // need: part of ExchangeFlags and of token.
 type PlatformFlags struct {
-	Audience               string `name:"audience" env:"OIDC_CREDS_AUDIENCE" default:"sts.amazonaws.com" placeholder:"AUD" help:"Audience to request the token for, where the platform lets the job choose (GitHub Actions, Buildkite); default ${default}, as AWS's own GitHub action."`
-	AzureServiceConnection string `name:"azure-service-connection" env:"OIDC_CREDS_AZURE_SERVICE_CONNECTION" placeholder:"ID" help:"Azure DevOps: the ID of the service connection to request the token for."`
+	Audience               string `name:"audience" env:"OIDC_CREDS_AUDIENCE" default:"sts.amazonaws.com" placeholder:"AUD" help:"Audience to ask GitHub Actions or Buildkite for; default ${default}."`
+	AzureServiceConnection string `name:"azure-service-connection" env:"OIDC_CREDS_AZURE_SERVICE_CONNECTION" placeholder:"ID" help:"Azure DevOps: the ID of the service connection to request a token for."`
 }
 
 // timeNow is the clock; tests replace it.
