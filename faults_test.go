@@ -108,7 +108,8 @@ func cmdRawSTS(ts *testscript.TestScript, neg bool, args []string) {
 // cachefiles DIR [N] checks everything oidc-creds left in the cache
 // directory DIR: the directory is 0700; every file in it is a regular file
 // with mode 0600; lock files are empty; no temporary file is left; no file
-// holds a token minted in this script, its payload or its signature. With
+// holds a token minted in this script, its payload or its signature, nor a
+// CI request token or a token a CI platform issued (ciSecrets). With
 // N, it also checks that DIR holds N entries (KEY.json files).
 func cmdCacheFiles(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 1 || len(args) > 2 || neg {
@@ -123,6 +124,7 @@ func cmdCacheFiles(ts *testscript.TestScript, neg bool, args []string) {
 		parts := strings.Split(tok, ".")
 		secrets = append(secrets, tok, parts[1], parts[2])
 	}
+	secrets = append(secrets, ciSecrets(ts)...)
 	entries := 0
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/oidc-creds/oidc-creds/cli"
 	"github.com/oidc-creds/oidc-creds/exchange"
 	"github.com/oidc-creds/oidc-creds/internal/teststs"
+	"github.com/oidc-creds/oidc-creds/token"
 )
 
 func TestMain(m *testing.M) {
@@ -30,8 +31,10 @@ func TestMain(m *testing.M) {
 			// how long the waits are (exchange's tests do): do not sleep
 			// through real back-off.
 			exchange.DefaultBackoff = exchange.Backoff{Base: 2 * time.Millisecond, Cap: 20 * time.Millisecond}
+			token.DefaultRetry = token.Retry{Attempts: token.DefaultRetry.Attempts, Base: time.Millisecond, Cap: 5 * time.Millisecond}
 			os.Exit(cli.Run())
 		},
+		"buildkite-agent": func() { os.Exit(buildkiteAgent()) },
 	})
 }
 
@@ -62,6 +65,10 @@ func TestScripts(t *testing.T) {
 			"rawsts":     cmdRawSTS,
 			"cachefiles": cmdCacheFiles,
 			"fulldisk":   cmdFullDisk,
+			// ci_test.go
+			"cireqs":  cmdCIReqs,
+			"cilast":  cmdCILast,
+			"cifault": cmdCIFault,
 		},
 	})
 }
@@ -79,7 +86,11 @@ func setupScript(env *testscript.Env) error {
 			{ARN: "arn:aws:iam::123456789012:role/short", SubPattern: "*", MaxSessionDuration: time.Hour},
 			{ARN: "arn:aws:iam::123456789012:role/esc", SubPattern: "pulumi:environments:org:acme:env:*", MaxSessionDuration: 12 * time.Hour},
 			{ARN: "arn:minio:iam:::role/minio-like", SubPattern: "*", MaxSessionDuration: 12 * time.Hour},
+			{ARN: "arn:aws:iam::123456789012:role/github", Audience: "sts.amazonaws.com", SubPattern: "repo:octo-org/app:*", MaxSessionDuration: 12 * time.Hour},
+			{ARN: "arn:aws:iam::123456789012:role/azure", Audience: teststs.DefaultAzureAudience, SubPattern: "sc://octo-org/app/*", MaxSessionDuration: 12 * time.Hour},
+			{ARN: "arn:aws:iam::123456789012:role/buildkite", Audience: "sts.amazonaws.com", SubPattern: "organization:acme:pipeline:deploy:*", MaxSessionDuration: 12 * time.Hour},
 		},
+		Audiences: []string{"sts.amazonaws.com", teststs.DefaultAzureAudience},
 	}
 	s, err := teststs.Start(opts)
 	if err != nil {
@@ -89,6 +100,11 @@ func setupScript(env *testscript.Env) error {
 	env.Values["sts"] = s
 	env.Setenv("STS_URL", s.URL)
 	env.Setenv("ISSUER", s.IssuerURL)
+	env.Setenv("GITHUB_TOKEN_URL", s.GitHubTokenURL)
+	env.Setenv("GITHUB_REQUEST_TOKEN", s.GitHubRequestToken)
+	env.Setenv("AZURE_OIDC_URI", s.AzureOIDCRequestURI)
+	env.Setenv("AZURE_ACCESS_TOKEN", s.AzureAccessToken)
+	env.Setenv("AZURE_CONNECTION", teststs.DefaultAzureServiceConnectionID)
 	env.Setenv("HOME", env.WorkDir)
 	env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
 	env.Setenv("AWS_CONFIG_FILE", filepath.Join(env.WorkDir, "aws-config"))
@@ -102,13 +118,14 @@ func server(ts *testscript.TestScript) *teststs.Server {
 }
 
 // mint [-sub S] [-aud A] [-iss I] [-exp-in D] [-nbf-in D] [-no-exp] FILE
-// writes a signed token to FILE (relative to $WORK).
+// writes a signed token to FILE (relative to $WORK); with -env NAME instead
+// of FILE, it sets the variable NAME to the token.
 func cmdMint(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! mint")
 	}
 	claims := map[string]any{}
-	var file string
+	var file, envName string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		next := func() string {
@@ -133,19 +150,25 @@ func cmdMint(ts *testscript.TestScript, neg bool, args []string) {
 			d, err := time.ParseDuration(next())
 			ts.Check(err)
 			claims["nbf"] = time.Now().Add(d)
+		case "-env":
+			envName = next()
 		case "-no-claims":
 			claims["sub"], claims["aud"], claims["iss"] = nil, nil, nil
 		default:
 			file = a
 		}
 	}
-	if file == "" {
-		ts.Fatalf("usage: mint [flags] FILE")
+	if (file == "") == (envName == "") {
+		ts.Fatalf("usage: mint [flags] FILE | mint [flags] -env NAME")
 	}
 	tok := server(ts).Mint(claims)
 	serversMu.Lock()
 	minted[ts.Getenv("WORK")] = append(minted[ts.Getenv("WORK")], tok)
 	serversMu.Unlock()
+	if envName != "" {
+		ts.Setenv(envName, tok)
+		return
+	}
 	ts.Check(os.WriteFile(ts.MkAbs(file), []byte(tok+"\n"), 0o600))
 }
 
@@ -266,6 +289,11 @@ func cmdNoSecrets(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("stderr contains a secret issued before the last stsfault reset")
 		}
 	}
+	for _, s := range ciSecrets(ts) {
+		if s != "" && strings.Contains(stderr, s) {
+			ts.Fatalf("stderr contains a CI request token or a token a CI platform issued")
+		}
+	}
 }
 
 // parallel N PREFIX PROGRAM ARGS... runs N copies at once; each must succeed,
@@ -314,7 +342,9 @@ func scriptEnv(ts *testscript.TestScript) []string {
 	var env []string
 	for _, k := range []string{"PATH", "HOME", "XDG_CACHE_HOME", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
 		"AWS_EC2_METADATA_DISABLED", "STS_URL", "ISSUER", "PULUMI_OIDC_TOKEN", "OIDC_CREDS_TOKEN_FILE",
-		"OIDC_CREDS_ROLE_ARN", "OIDC_CREDS_CACHE_DIR", "OIDC_CREDS_ENDPOINT_URL", "AWS_REGION", "TMPDIR"} {
+		"OIDC_CREDS_ROLE_ARN", "OIDC_CREDS_CACHE_DIR", "OIDC_CREDS_ENDPOINT_URL", "AWS_REGION", "TMPDIR",
+		"GITHUB_ACTIONS", "ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "TF_BUILD", "SYSTEM_OIDCREQUESTURI",
+		"SYSTEM_ACCESSTOKEN", "OIDC_CREDS_AZURE_SERVICE_CONNECTION", "BUILDKITE"} {
 		if v := ts.Getenv(k); v != "" {
 			env = append(env, k+"="+v)
 		}

@@ -43,6 +43,12 @@ type KeyParts struct {
 	// otherwise the claims identify it and a rotated token of the same identity
 	// should still hit.
 	TokenHash string
+	// Source identifies a token source whose request inputs stay the same
+	// for a whole CI job (a hash of them, e.g. GitHub Actions' request URL,
+	// request token and audience), when the key is looked up before the
+	// token is requested; Issuer, Subject, Audience and TokenHash are then
+	// empty. Encoded only when set, so other keys are unchanged.
+	Source string
 }
 
 // Key returns the cache key: the hex SHA-256 of a versioned encoding of k in
@@ -65,6 +71,9 @@ func (k KeyParts) Key() string {
 	e.field("sub", k.Subject)
 	e.list("aud", k.Audience)
 	e.field("token-sha256", k.TokenHash)
+	if k.Source != "" {
+		e.field("source", k.Source)
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 

@@ -38,6 +38,7 @@ func TestKeyEachFieldMatters(t *testing.T) {
 		"Subject":          func(k *KeyParts) { k.Subject += "x" },
 		"Audience":         func(k *KeyParts) { k.Audience = k.Audience[:1] },
 		"TokenHash":        func(k *KeyParts) { k.TokenHash = "abc" },
+		"Source":           func(k *KeyParts) { k.Source = "abc" },
 	}
 	seen := map[string]string{fullKeyParts().Key(): "base"}
 	for name, mutate := range mutations {

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/oidc-creds/oidc-creds/awsconfig"
 	"github.com/oidc-creds/oidc-creds/creds"
+	"github.com/oidc-creds/oidc-creds/token"
 )
 
 // ConfigureProfileCmd writes a credential_process profile.
@@ -84,7 +87,9 @@ func (c *ConfigureProfileCmd) Run(o *IO) error {
 // checked as process would check them; the token is not read.
 func (c *ConfigureProfileCmd) processArgs() ([]string, error) {
 	f := c.ExchangeFlags
-	in, probs := f.check()
+	ctx, cancel := context.WithTimeout(context.Background(), cmp.Or(max(f.Timeout, 0), defaultTimeout))
+	defer cancel()
+	in, probs := f.check(ctx)
 	if len(probs) > 0 {
 		return nil, probs[0].err
 	}
@@ -125,26 +130,30 @@ func (c *ConfigureProfileCmd) processArgs() ([]string, error) {
 	return a, nil
 }
 
-// tokenArgs adds the token flags: a file made absolute, or a variable's
-// name; never a token, and never standard input, which credential_process
-// does not get.
+// tokenArgs adds the token flags: a file made absolute, a variable's name
+// or a command; never a token, and never standard input, which
+// credential_process does not get. Then the platform flags that differ
+// from their defaults.
 func (c *ConfigureProfileCmd) tokenArgs(a *argList) error {
-	f := c.TokenFlags
-	if _, err := f.source(&IO{}); err != nil {
+	t, _, err := c.TokenFlags.chosen()
+	if err != nil {
 		return err
 	}
 	switch {
-	case f.TokenFile == "-":
+	case t.name == "token-file" && t.value == "-":
 		return usageError("--token-file - (standard input) cannot work in credential_process: the AWS tools give it no token there; name a file or a variable")
-	case f.TokenFile != "":
-		abs, err := absPath("--token-file", f.TokenFile)
+	case t.name == "token-file":
+		abs, err := absPath("--token-file", t.value)
 		if err != nil {
 			return err
 		}
 		a.add("--token-file", abs)
-	case f.TokenEnv != "":
-		a.add("--token-env", f.TokenEnv)
+	case t.name != "":
+		a.add("--"+t.name, t.value)
 	}
+	p := c.PlatformFlags
+	a.addIf(p.Audience != token.DefaultAudience, "--audience", p.Audience)
+	a.addIf(p.AzureServiceConnection != "", "--azure-service-connection", p.AzureServiceConnection)
 	return nil
 }
 

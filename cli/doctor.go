@@ -68,18 +68,18 @@ func kindError(k creds.Kind, format string, args ...any) error {
 // the exit status of the first failure.
 func (c *DoctorCmd) Run(o *IO) error {
 	ck := &checklist{w: o.Stdout}
-	in, probs := c.check()
 	timeout := c.Timeout
-	for _, p := range probs {
-		if p.check == "timeout" || p.check == "refresh window" {
-			ck.fail(p.check, p.err)
-		}
-	}
 	if timeout <= 0 {
 		timeout = 30 * time.Second
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
+	in, probs := c.check(ctx)
+	for _, p := range probs {
+		if p.check == "timeout" || p.check == "refresh window" {
+			ck.fail(p.check, p.err)
+		}
+	}
 
 	r := exchange.Request{}
 	tokenOK := c.checkToken(ctx, o, ck, &r)
@@ -127,12 +127,12 @@ func (c *DoctorCmd) checkExchange(ctx context.Context, ck *checklist, x *exchang
 
 // checkToken finds, decodes and checks the token; r gets it when it is usable.
 func (c *DoctorCmd) checkToken(ctx context.Context, o *IO, ck *checklist, r *exchange.Request) bool {
-	tok, err := c.loadToken(ctx, o)
+	tok, err := c.loadToken(ctx, o, c.PlatformFlags)
 	if err != nil {
 		ck.fail("token", err)
 		return false
 	}
-	ck.ok("token", "found in %s", tok.Origin)
+	ck.ok("token", "found in %s; CI platform: %s", tok.Origin, describeDetection(token.Detect(nil)))
 	good := true
 	h := tok.Header()
 	switch {
@@ -234,13 +234,13 @@ func (c *DoctorCmd) hint(err error, r exchange.Request) string {
 	cl := r.Token.Claims
 	switch ce.Code {
 	case "AccessDenied", "IDPRejectedClaim":
-		src := ""
-		if c.TokenFile != "" {
-			src = " --token-file " + c.TokenFile
-		} else if c.TokenEnv != "" {
-			src = " --token-env " + c.TokenEnv
+		env, src := "", ""
+		if t, ok, _ := c.chosen(); ok {
+			src = " --" + t.name + " " + shellWord(t.value)
+		} else if c.Audience != token.DefaultAudience { // trust-policy has no --audience for the request
+			env = "OIDC_CREDS_AUDIENCE=" + shellWord(c.Audience) + " "
 		}
-		return fmt.Sprintf("a whole trust policy that accepts this token: oidc-creds trust-policy --from-token --role-arn %s%s", r.RoleARN, src)
+		return fmt.Sprintf("a whole trust policy that accepts this token: %soidc-creds trust-policy --from-token --role-arn %s%s", env, r.RoleARN, src)
 	case "InvalidIdentityToken":
 		return fmt.Sprintf("to create the identity provider: aws iam create-open-id-connect-provider --url %s --client-id-list %s --thumbprint-list \"$(oidc-creds thumbprint %s)\" (or scripts/aws-setup.sh)",
 			cl.Issuer, cl.Audience.String(), cl.Issuer)

@@ -29,7 +29,7 @@ func (f *ExchangeFlags) startEndpoint(o *IO, listen string) (*credserver.Server,
 	if err != nil {
 		return nil, err
 	}
-	if f.TokenFile == "-" {
+	if t, _, _ := f.chosen(); t.name == "token-file" && t.value == "-" {
 		o.Logf("token read once from standard input: the endpoint reuses it for every exchange")
 	}
 	r := credserver.NewRefresher(credserver.Options{

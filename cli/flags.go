@@ -14,6 +14,7 @@ type ExchangeFlags struct {
 	Duration    string   `name:"duration" env:"OIDC_CREDS_DURATION" default:"1h" placeholder:"XhYmZs" help:"Session duration in the XhYmZs form (1h, 45m, 1h30m, 900s), 15m to 12h, at most the role's MaxSessionDuration; default ${default}."`
 
 	TokenFlags
+	PlatformFlags
 
 	Region      string        `name:"region" env:"OIDC_CREDS_REGION" help:"STS region (default: the SDK's resolution: AWS_REGION, AWS_DEFAULT_REGION, the profile; else us-east-1)."`
 	EndpointURL string        `name:"endpoint-url" env:"OIDC_CREDS_ENDPOINT_URL" placeholder:"URL" help:"STS endpoint URL (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile's endpoint_url, else the regional STS endpoint)."`
@@ -26,10 +27,21 @@ type ExchangeFlags struct {
 
 // TokenFlags say where to read the token: part of ExchangeFlags, and on
 // their own for the commands that read a token without exchanging it
-// (token, trust-policy --from-token).
+// (token, trust-policy --from-token). At most one may be given; one on the
+// command line wins over the variables of the others (see chosen).
 type TokenFlags struct {
-	TokenFile string `name:"token-file" env:"OIDC_CREDS_TOKEN_FILE" placeholder:"PATH" help:"Read the OIDC token from this file ('-' for standard input). Default: $PULUMI_OIDC_TOKEN, then /mnt/pulumi/pulumi.oidc, then $AWS_WEB_IDENTITY_TOKEN_FILE."`
-	TokenEnv  string `name:"token-env" env:"OIDC_CREDS_TOKEN_ENV" placeholder:"NAME" help:"Read the OIDC token from the environment variable NAME."`
+	TokenFile    string `name:"token-file" env:"OIDC_CREDS_TOKEN_FILE" placeholder:"PATH" help:"Read the OIDC token from this file ('-' for standard input). Default: $PULUMI_OIDC_TOKEN, /mnt/pulumi/pulumi.oidc, $AWS_WEB_IDENTITY_TOKEN_FILE, then the CI platform's."`
+	TokenEnv     string `name:"token-env" env:"OIDC_CREDS_TOKEN_ENV" placeholder:"NAME" help:"Read the OIDC token from the environment variable NAME."`
+	TokenCommand string `name:"token-command" env:"OIDC_CREDS_TOKEN_COMMAND" placeholder:"CMD" help:"Run CMD with the system shell, within --timeout, each time; its standard output is the token."`
+
+	given tokenFlagsGiven // which of them the command line gave (AfterApply)
+}
+
+// PlatformFlags are what the CI platforms that hand out tokens on request
+// need: part of ExchangeFlags and of token.
+type PlatformFlags struct {
+	Audience               string `name:"audience" env:"OIDC_CREDS_AUDIENCE" default:"sts.amazonaws.com" placeholder:"AUD" help:"Audience to ask GitHub Actions or Buildkite for; default ${default}."`
+	AzureServiceConnection string `name:"azure-service-connection" env:"OIDC_CREDS_AZURE_SERVICE_CONNECTION" placeholder:"ID" help:"Azure DevOps: the ID of the service connection to request a token for."`
 }
 
 // timeNow is the clock; tests replace it.

@@ -28,7 +28,8 @@ type problem struct {
 // check validates every exchange input but the token, in one place for
 // every command that exchanges (process, env, exec, serve, doctor,
 // configure-profile), and returns the problems in the order of the flags.
-func (f *ExchangeFlags) check() (inputs, []problem) {
+// Files (--policy @FILE) are read within ctx.
+func (f *ExchangeFlags) check(ctx context.Context) (inputs, []problem) {
 	var in inputs
 	var probs []problem
 	fail := func(check string, err error) { probs = append(probs, problem{check, err}) }
@@ -44,7 +45,7 @@ func (f *ExchangeFlags) check() (inputs, []problem) {
 	if in.policyARNs, err = arn.ValidatePolicies(f.PolicyARNs); err != nil {
 		fail("session", err)
 	}
-	if in.policy, err = exchange.LoadPolicy(f.Policy, "--policy"); err != nil {
+	if in.policy, err = exchange.LoadPolicy(ctx, f.Policy, "--policy"); err != nil {
 		fail("session", err)
 	}
 	if f.SessionName != "" {
@@ -65,24 +66,38 @@ func (f *ExchangeFlags) check() (inputs, []problem) {
 // request checks every input, then reads and checks the token from src,
 // so that nothing malformed reaches STS.
 func (f *ExchangeFlags) request(ctx context.Context, o *IO, src token.Source) (exchange.Request, error) {
-	in, probs := f.check()
+	r, err := f.baseRequest(ctx)
+	if err != nil {
+		return r, err
+	}
+	tok, err := f.load(ctx, src)
+	if err != nil {
+		return r, err
+	}
+	return r, f.withToken(o, &r, tok)
+}
+
+// baseRequest checks every input and is the request without its token.
+func (f *ExchangeFlags) baseRequest(ctx context.Context) (exchange.Request, error) {
+	in, probs := f.check(ctx)
 	if len(probs) > 0 {
 		return exchange.Request{}, probs[0].err
 	}
-	r := exchange.Request{RoleARN: in.role.ARN, Duration: in.duration, PolicyARNs: in.policyARNs, Policy: in.policy, SessionName: in.sessionName}
-	var err error
-	if r.Token, err = f.load(ctx, src); err != nil {
-		return r, err
-	}
+	return exchange.Request{RoleARN: in.role.ARN, Duration: in.duration, PolicyARNs: in.policyARNs, Policy: in.policy, SessionName: in.sessionName}, nil
+}
+
+// withToken checks tok and completes r with it.
+func (f *ExchangeFlags) withToken(o *IO, r *exchange.Request, tok *token.Token) error {
+	r.Token = tok
 	if o.Verbose { // Describe formats every claim: not on the quiet hot path
-		o.Logf("token from %s: %s", r.Token.Origin, r.Token.Describe())
+		o.Logf("token from %s: %s", tok.Origin, tok.Describe())
 	}
-	if err := r.Token.CheckTime(timeNow()); err != nil {
-		return r, err
+	if err := tok.CheckTime(timeNow()); err != nil {
+		return err
 	}
 	if r.SessionName == "" {
-		r.SessionName = exchange.SessionNameFor(r.Token.Claims)
+		r.SessionName = exchange.SessionNameFor(tok.Claims)
 		o.Logf("session name %s (derived from the token)", r.SessionName)
 	}
-	return r, nil
+	return nil
 }

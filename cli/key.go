@@ -26,7 +26,23 @@ var sdkEnvironment = []string{
 // variables and the contents of its config and credentials files), not what
 // the SDK would resolve: the same inputs always resolve the same way.
 func (f *ExchangeFlags) keyParts(r exchange.Request) cache.KeyParts {
-	iss, sub, aud, tokenHash := r.Token.Identity()
+	kp := f.inputKeyParts(r)
+	kp.Issuer, kp.Subject, kp.Audience, kp.TokenHash = r.Token.Identity()
+	return kp
+}
+
+// requestKeyParts is keyParts before the token is requested: source, the
+// token source's Key (a hash of its request's inputs, fixed for the CI
+// job), stands for the token's identity. SessionName is the one given ("" =
+// derived from the token, which the same inputs always give alike).
+func (f *ExchangeFlags) requestKeyParts(r exchange.Request, source string) cache.KeyParts {
+	kp := f.inputKeyParts(r)
+	kp.Source = source
+	return kp
+}
+
+// inputKeyParts are the parts of the key that are not the token's.
+func (f *ExchangeFlags) inputKeyParts(r exchange.Request) cache.KeyParts {
 	return cache.KeyParts{
 		RoleARN:     r.RoleARN,
 		SessionName: r.SessionName,
@@ -36,10 +52,6 @@ func (f *ExchangeFlags) keyParts(r exchange.Request) cache.KeyParts {
 		Region:      f.Region,
 		Endpoint:    f.EndpointURL,
 		Environment: environmentFingerprint(),
-		Issuer:      iss,
-		Subject:     sub,
-		Audience:    aud,
-		TokenHash:   tokenHash,
 	}
 }
 

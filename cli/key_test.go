@@ -4,6 +4,10 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/token"
 )
 
 // The SDK merges ~/.aws/credentials into the profile, so an endpoint_url
@@ -50,4 +54,26 @@ func TestEnvironmentFingerprintCoversCredentialsFile(t *testing.T) {
 	}
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", other)
 	check("AWS_SHARED_CREDENTIALS_FILE")
+}
+
+// A key made before the token is requested stands on the source's Key and
+// the inputs: never equal to a claims key, another source's or another
+// role's, and the same for every run of the job.
+func TestRequestKeyParts(t *testing.T) {
+	f := &ExchangeFlags{}
+	r := exchange.Request{RoleARN: "arn:aws:iam::123456789012:role/a", Duration: time.Hour}
+	byRequest := f.requestKeyParts(r, "source-hash").Key()
+	if f.requestKeyParts(r, "source-hash").Key() != byRequest {
+		t.Error("the key is not stable")
+	}
+	r.Token = &token.Token{Raw: "x", Claims: token.Claims{Issuer: "i", Subject: "s"}}
+	for what, other := range map[string]string{
+		"the claims key": f.keyParts(r).Key(),
+		"another source": f.requestKeyParts(r, "other-hash").Key(),
+		"another role":   f.requestKeyParts(exchange.Request{RoleARN: "arn:aws:iam::123456789012:role/b", Duration: time.Hour}, "source-hash").Key(),
+	} {
+		if other == byRequest {
+			t.Errorf("%s equals the request key", what)
+		}
+	}
 }

@@ -8,8 +8,10 @@ import "strings"
 // --token-env "$PULUMI_OIDC_TOKEN" or --token-file "$TOKEN", must not end up
 // in a CI log. A JWT's header is base64url JSON, so it starts with "eyJ"
 // ({"), and at least two dots follow. Hand-written rather than a regexp: no
-// cost at start-up.
+// cost at start-up. The CI request tokens are taken out too
+// (redactRequestTokens).
 func redactTokens(s string) string {
+	s = redactRequestTokens(s)
 	if !strings.Contains(s, "eyJ") {
 		return s
 	}

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/setup"
+	"github.com/oidc-creds/oidc-creds/userfile"
 )
 
 // ThumbprintCmd prints the thumbprint IAM asks for when an OIDC identity
@@ -24,9 +24,12 @@ func (c *ThumbprintCmd) Run(o *IO) error {
 	if c.Timeout <= 0 {
 		return &creds.Error{Kind: creds.KindInput, Msg: "--timeout must be positive, e.g. 30s"}
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), c.Timeout)
+	defer cancel()
 	opts := setup.ThumbprintOptions{Logf: o.Logf}
 	if c.CAFile != "" {
-		pem, err := os.ReadFile(c.CAFile)
+		// A CA bundle is small; a file that blocks fails at --timeout.
+		pem, err := userfile.Read(ctx, c.CAFile, 16<<20)
 		if err != nil {
 			return &creds.Error{Kind: creds.KindInput, Input: creds.InputCAFile, Err: err, Msg: fmt.Sprintf("cannot read --ca-file %s: %v", c.CAFile, err)}
 		}
@@ -36,8 +39,6 @@ func (c *ThumbprintCmd) Run(o *IO) error {
 		}
 		opts.RootCAs = pool
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), c.Timeout)
-	defer cancel()
 	res, err := setup.Thumbprint(ctx, c.Issuer, opts)
 	if err != nil {
 		return fetchRemedy(err)

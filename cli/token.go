@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,12 +17,15 @@ import (
 // TokenCmd shows where the token came from and its claims.
 type TokenCmd struct {
 	TokenFlags
+	PlatformFlags
+	TokenTimeout
 	JSON bool `name:"json" help:"Print a JSON object (source, iss, aud, sub, iat, nbf, exp, expires_in_seconds, valid, problem…) for scripts."`
 }
 
 // tokenReport is what token prints; never the token or its signature.
 type tokenReport struct {
 	Source           string               `json:"source"`
+	Platform         string               `json:"platform"` // the CI platform detected, "none" when none was
 	Issuer           string               `json:"iss"`
 	Audience         []string             `json:"aud"`
 	Subject          string               `json:"sub"`
@@ -42,7 +44,12 @@ type tokenReport struct {
 // Run prints the report. An expired or not yet valid token is reported
 // (on stdout) and fails with exit status 3 (on stderr).
 func (c *TokenCmd) Run(o *IO) error {
-	tok, err := c.loadToken(context.Background(), o)
+	ctx, cancel, err := c.context()
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	tok, err := c.loadToken(ctx, o, c.PlatformFlags)
 	if err != nil {
 		return err
 	}
@@ -76,6 +83,7 @@ func newTokenReport(tok *token.Token, now time.Time) tokenReport {
 	h := tok.Header()
 	r := tokenReport{
 		Source:      tok.Origin,
+		Platform:    token.Detect(nil).Platform.String(),
 		Issuer:      c.Issuer,
 		Audience:    append([]string{}, c.Audience...),
 		Subject:     c.Subject,
@@ -107,6 +115,7 @@ func timePtr(d token.NumericDate) *time.Time {
 func (r tokenReport) writeText(w io.Writer, tok *token.Token, now time.Time) error {
 	c := tok.Claims
 	fmt.Fprintf(w, "token from %s\n", r.Source)
+	fmt.Fprintf(w, "CI platform: %s\n", describeDetection(token.Detect(nil)))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	row := func(k, v string) { fmt.Fprintf(tw, "  %s\t%s\n", k, v) }
 	row("issuer (iss)", orNone(c.Issuer))

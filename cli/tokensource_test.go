@@ -24,6 +24,7 @@ func TestTokenFlags(t *testing.T) {
 	t.Setenv("MY_TOKEN", tokEnv)
 	t.Setenv("PULUMI_OIDC_TOKEN", "")
 	t.Setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "")
+	notInCI(t)
 	for _, tc := range []struct {
 		name     string
 		flags    TokenFlags
@@ -46,7 +47,7 @@ func TestTokenFlags(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := &IO{Stdin: strings.NewReader(tc.stdin)}
-			tok, err := tc.flags.loadToken(context.Background(), o)
+			tok, err := tc.flags.loadToken(context.Background(), o, PlatformFlags{})
 			if tc.wantKind != 0 {
 				e := wantExit(t, err, tc.wantKind)
 				for _, w := range tc.wantMsg {
@@ -75,9 +76,10 @@ func TestTokenFlagsNothingFound(t *testing.T) {
 	}
 	t.Setenv("PULUMI_OIDC_TOKEN", "")
 	t.Setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "")
-	_, err := TokenFlags{}.loadToken(context.Background(), &IO{})
+	notInCI(t)
+	_, err := TokenFlags{}.loadToken(context.Background(), &IO{}, PlatformFlags{})
 	e := wantExit(t, err, creds.KindToken)
-	want := "no OIDC token found: PULUMI_OIDC_TOKEN is unset, /mnt/pulumi/pulumi.oidc does not exist and AWS_WEB_IDENTITY_TOKEN_FILE is unset; pass --token-file PATH or --token-env NAME"
+	want := "no OIDC token found: PULUMI_OIDC_TOKEN is unset, /mnt/pulumi/pulumi.oidc does not exist, AWS_WEB_IDENTITY_TOKEN_FILE is unset and no CI platform was detected; pass --token-file PATH, --token-env NAME or --token-command CMD"
 	if e != want {
 		t.Errorf("message\n%s\nwant\n%s", e, want)
 	}
@@ -94,4 +96,54 @@ func wantExit(t *testing.T, err error, k creds.Kind) string {
 		t.Fatalf("error %v (%T) does not exit %d", err, err, k)
 	}
 	return err.Error()
+}
+
+// ciVariables are the variables token.Detect reads.
+var ciVariables = []string{"ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "GITHUB_ACTIONS", "GITLAB_CI",
+	"SYSTEM_OIDCREQUESTURI", "SYSTEM_ACCESSTOKEN", "TF_BUILD", "BUILDKITE", "CIRCLE_OIDC_TOKEN_V2", "CIRCLE_OIDC_TOKEN", "CIRCLECI",
+	"BITBUCKET_STEP_OIDC_TOKEN", "BITBUCKET_BUILD_NUMBER", "TFC_WORKLOAD_IDENTITY_TOKEN"}
+
+// notInCI hides the CI platform the tests may run on.
+func notInCI(t *testing.T) {
+	for _, v := range ciVariables {
+		t.Setenv(v, "")
+	}
+}
+
+// The token flag in force: one on the command line wins over the others'
+// variables; two on the same level conflict, and say which level.
+func TestTokenFlagsChosen(t *testing.T) {
+	argv := func(names ...string) tokenFlagsGiven { return tokenFlagsGiven{parsed: true, names: names} }
+	for _, tc := range []struct {
+		name  string
+		flags TokenFlags
+		want  string // the flag chosen, or the error
+	}{
+		{"file on the command line, env variable set", TokenFlags{TokenFile: "f", TokenEnv: "E", given: argv("token-file")}, "token-file=f"},
+		{"env on the command line, file variable set", TokenFlags{TokenFile: "f", TokenEnv: "E", given: argv("token-env")}, "token-env=E"},
+		{"command on the command line, both variables set", TokenFlags{TokenFile: "f", TokenEnv: "E", TokenCommand: "c", given: argv("token-command")}, "token-command=c"},
+		{"file on the command line, command variable set", TokenFlags{TokenFile: "f", TokenCommand: "c", given: argv("token-file")}, "token-file=f"},
+		{"one variable", TokenFlags{TokenCommand: "c", given: argv()}, "token-command=c"},
+		{"nothing", TokenFlags{given: argv()}, ""},
+		{"two on the command line", TokenFlags{TokenFile: "f", TokenCommand: "c", given: argv("token-file", "token-command")},
+			"--token-file and --token-command both name a token; give one of them"},
+		{"two variables", TokenFlags{TokenFile: "f", TokenEnv: "E", given: argv()},
+			"--token-file and --token-env both name a token; give one of them (from the environment: OIDC_CREDS_TOKEN_FILE and OIDC_CREDS_TOKEN_ENV are set; unset all but one, or give one flag on the command line)"},
+		{"three variables", TokenFlags{TokenFile: "f", TokenEnv: "E", TokenCommand: "c", given: argv()},
+			"--token-file, --token-env and --token-command all name a token; give one of them (from the environment: OIDC_CREDS_TOKEN_FILE, OIDC_CREDS_TOKEN_ENV and OIDC_CREDS_TOKEN_COMMAND are set; unset all but one, or give one flag on the command line)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, ok, err := tc.flags.chosen()
+			got := ""
+			switch {
+			case err != nil:
+				got = err.Error()
+			case ok:
+				got = f.name + "=" + f.value
+			}
+			if got != tc.want {
+				t.Errorf("chosen: %q, want %q", got, tc.want)
+			}
+		})
+	}
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -23,11 +22,12 @@ type TrustPolicyCmd struct {
 	Stack       string   `name:"stack" placeholder:"STACK" help:"With --project: only this stack: sub pulumi:deploy:org:ORG:project:PROJECT:stack:STACK:*."`
 	Environment string   `name:"environment" placeholder:"ENV" help:"Trust Pulumi ESC environment ENV: sub pulumi:environments:org:ORG:env:ENV."`
 	ESCFromIaC  bool     `name:"esc-from-iac" help:"Also trust ESC opened from Pulumi IaC, whose subject is literally pulumi:environments:org:ORG:env:<yaml> (for every environment of the org)."`
-	FromToken   bool     `name:"from-token" help:"Trust exactly the current token's iss, aud and sub (see --token-file, --token-env)."`
+	FromToken   bool     `name:"from-token" help:"Trust exactly the current token's iss, aud and sub (see --token-file, --token-env, --token-command; OIDC_CREDS_AUDIENCE is the audience a CI platform is asked for)."`
 	Subject     []string `name:"subject" sep:"none" placeholder:"PATTERN" help:"Any other subject pattern (StringLike: * any run, ? one character), e.g. repo:OWNER/REPO:ref:refs/heads/main; repeatable."`
 	Audience    []string `name:"audience" sep:"none" placeholder:"AUD" help:"Audience (aud) the tokens carry; repeatable. Default: --org (GitHub Actions: sts.amazonaws.com)."`
 
 	TokenFlags
+	TokenTimeout
 }
 
 // Run prints the policy JSON on stdout; warnings go to stderr.
@@ -71,7 +71,12 @@ func (c *TrustPolicyCmd) spec(o *IO) (trust.Spec, error) {
 	}
 	s.Issuer = c.Issuer
 	if c.FromToken {
-		tok, err := c.loadToken(context.Background(), o)
+		ctx, cancel, err := c.context()
+		if err != nil {
+			return s, err
+		}
+		defer cancel()
+		tok, err := c.loadToken(ctx, o, platformFlagsFromEnv())
 		if err != nil {
 			return s, err
 		}

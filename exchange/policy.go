@@ -1,31 +1,52 @@
 package exchange
 
 import (
+	"context"
 	"encoding/json"
-	"os"
+	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/token"
+	"github.com/oidc-creds/oidc-creds/userfile"
 )
 
 // MaxPolicyLength is STS's limit on an inline session policy, in characters.
 const MaxPolicyLength = 2048
 
+// maxPolicyFile bounds what is read of a policy file.
+const maxPolicyFile = 1 << 20
+
+func policyFileError(name string, err error) error {
+	var tl *userfile.TooLargeError
+	msg := "cannot read the session policy file " + name + ": "
+	switch {
+	case errors.As(err, &tl):
+		msg += fmt.Sprintf("it is larger than 1 MiB; STS accepts at most %d characters", MaxPolicyLength)
+	case userfile.TimedOut(err):
+		msg += "it gave nothing in time (a FIFO or device that no one writes to?)"
+	default:
+		msg += token.PathCause(err).Error()
+	}
+	return &creds.Error{Kind: creds.KindInput, Input: creds.InputPolicy, Msg: msg, Err: err}
+}
+
 // LoadPolicy reads an inline session policy given as JSON text or as
 // @FILE, checks that it is JSON and within STS's length limit, and returns
 // it trimmed. name is what messages call JSON text given inline (the
-// caller's name for the input); a file is called by its path.
-func LoadPolicy(s, name string) (string, error) {
+// caller's name for the input); a file is called by its path, and read
+// within ctx (a file that blocks fails when ctx ends).
+func LoadPolicy(ctx context.Context, s, name string) (string, error) {
 	if s == "" {
 		return "", nil
 	}
 	origin := name
 	if name, ok := strings.CutPrefix(s, "@"); ok {
-		b, err := os.ReadFile(name)
+		b, err := userfile.Read(ctx, name, maxPolicyFile)
 		if err != nil {
-			return "", &creds.Error{Kind: creds.KindInput, Input: creds.InputPolicy, Msg: "cannot read the session policy file " + name + ": " + token.PathCause(err).Error(), Err: err}
+			return "", policyFileError(name, err)
 		}
 		s, origin = string(b), "the session policy file "+name
 	}

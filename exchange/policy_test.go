@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,7 +61,7 @@ func TestLoadPolicy(t *testing.T) {
 		{"2049 multibyte characters", multi2049, "", "2049 characters"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := LoadPolicy(tc.in, "the inline policy")
+			got, err := LoadPolicy(context.Background(), tc.in, "the inline policy")
 			if tc.wantErr != "" {
 				e := testkit.WantKind(t, err, creds.KindInput)
 				if !strings.Contains(e.Error(), tc.wantErr) {

@@ -3,7 +3,7 @@ package token
 import (
 	"context"
 	"errors"
-	"io"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,25 +73,25 @@ func TestSourceLoad(t *testing.T) {
 			wantSub: "from-named-env", wantOrigin: "environment variable MY_TOKEN"},
 		{name: "token env unset", src: Env{Name: "NOPE", Getenv: all},
 			wantKind: creds.KindToken, wantAbsent: true, wantMsg: []string{"NOPE", "unset or empty"}},
-		{name: "default: PULUMI_OIDC_TOKEN first", src: Default(all, defaultFile),
+		{name: "default: PULUMI_OIDC_TOKEN first", src: Default(all, defaultFile, nil),
 			wantSub: "from-env", wantOrigin: "environment variable PULUMI_OIDC_TOKEN"},
-		{name: "default: then the Pulumi file", src: Default(env("AWS_WEB_IDENTITY_TOKEN_FILE", awsFile), defaultFile),
+		{name: "default: then the Pulumi file", src: Default(env("AWS_WEB_IDENTITY_TOKEN_FILE", awsFile), defaultFile, nil),
 			wantSub: "from-default-file", wantOrigin: "file " + defaultFile},
-		{name: "default: then AWS_WEB_IDENTITY_TOKEN_FILE", src: Default(env("AWS_WEB_IDENTITY_TOKEN_FILE", awsFile), missing),
+		{name: "default: then AWS_WEB_IDENTITY_TOKEN_FILE", src: Default(env("AWS_WEB_IDENTITY_TOKEN_FILE", awsFile), missing, nil),
 			wantSub: "from-aws-file", wantOrigin: "file " + awsFile + " (AWS_WEB_IDENTITY_TOKEN_FILE)"},
-		{name: "default: AWS_WEB_IDENTITY_TOKEN_FILE missing", src: Default(env("AWS_WEB_IDENTITY_TOKEN_FILE", missing), filepath.Join(dir, "none")),
+		{name: "default: AWS_WEB_IDENTITY_TOKEN_FILE missing", src: Default(env("AWS_WEB_IDENTITY_TOKEN_FILE", missing), filepath.Join(dir, "none"), nil),
 			wantKind: creds.KindToken, wantMsg: []string{missing, "does not exist"}},
-		{name: "nothing found", src: Default(env(), missing),
+		{name: "nothing found", src: Default(env(), missing, nil),
 			wantKind: creds.KindToken, wantMsg: []string{"no OIDC token found", "PULUMI_OIDC_TOKEN is unset", missing + " does not exist", "AWS_WEB_IDENTITY_TOKEN_FILE is unset"}},
 		{name: "missing file", src: File{Path: missing},
 			wantKind: creds.KindToken, wantAbsent: true, wantMsg: []string{missing, "does not exist"}},
 		{name: "unreadable file", src: File{Path: subdir},
 			wantKind: creds.KindToken, wantMsg: []string{"cannot read the token file " + subdir}},
-		{name: "unreadable default file", src: Default(env(), subdir),
+		{name: "unreadable default file", src: Default(env(), subdir, nil),
 			wantKind: creds.KindToken, wantMsg: []string{"cannot read the token file " + subdir}},
 		{name: "file is not a token", src: File{Path: garbageFile},
 			wantKind: creds.KindToken, wantMsg: []string{"file " + garbageFile, "not a JWT"}},
-		{name: "empty env token", src: Default(env("PULUMI_OIDC_TOKEN", "  \n"), defaultFile),
+		{name: "empty env token", src: Default(env("PULUMI_OIDC_TOKEN", "  \n"), defaultFile, nil),
 			wantKind: creds.KindToken, wantMsg: []string{"PULUMI_OIDC_TOKEN is empty"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -150,15 +150,36 @@ func TestSourceLoadRereads(t *testing.T) {
 	}
 }
 
-// A huge input is bounded rather than read whole.
-func TestSourceLoadBounded(t *testing.T) {
-	big := io.MultiReader(strings.NewReader(testkit.JWT(t, `{"sub":"x"}`)), strings.NewReader(strings.Repeat("A", 2*maxTokenFile)))
-	tok, err := (&Reader{R: big, Origin: "standard input"}).Token(context.Background())
-	if err != nil {
-		t.Fatalf("Load: %v", err)
+// A token longer than STS takes is a token problem, never silently cut:
+// from a stream or a file over the 1 MiB read bound, or from any source
+// over STS's 20,000 characters.
+func TestSourceTooLarge(t *testing.T) {
+	tok := testkit.JWT(t, `{"sub":"x"}`)
+	huge := tok + strings.Repeat("A", 2*maxTokenFile)
+	long := testkit.JWT(t, map[string]string{"sub": "x", "pad": strings.Repeat("p", MaxLength)})
+	file := filepath.Join(t.TempDir(), "huge.jwt")
+	if err := os.WriteFile(file, []byte(huge), 0o600); err != nil {
+		t.Fatal(err)
 	}
-	if len(tok.Raw) > maxTokenFile {
-		t.Errorf("read %d bytes, more than the bound %d", len(tok.Raw), maxTokenFile)
+	for _, tc := range []struct {
+		name string
+		src  Source
+		want string
+	}{
+		{"stream over 1 MiB", &Reader{R: strings.NewReader(huge), Origin: "standard input"}, "standard input holds more than 1 MiB"},
+		{"file over 1 MiB", File{Path: file}, "the token file " + file + " holds more than 1 MiB"},
+		{"variable over 20,000 characters", Env{Name: "T", Getenv: func(string) string { return long }},
+			fmt.Sprintf("the token from environment variable T is %d characters long; STS accepts at most 20000", len(long))},
+		{"stream over 20,000 characters", &Reader{R: strings.NewReader(long + "\n"), Origin: "standard input"}, "STS accepts at most 20000"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := tc.src.Token(context.Background())
+			e := testkit.WantKind(t, err, creds.KindToken)
+			if !strings.Contains(e.Error(), tc.want) {
+				t.Errorf("message %q does not contain %q", e.Error(), tc.want)
+			}
+			testkit.NoLeak(t, "the message", e.Error(), long, tok)
+		})
 	}
 }
 

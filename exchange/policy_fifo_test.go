@@ -1,0 +1,37 @@
+//go:build unix
+
+package exchange
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/oidc-creds/oidc-creds/creds"
+	"github.com/oidc-creds/oidc-creds/internal/testkit"
+)
+
+// A policy file that blocks (a FIFO no one writes) fails as an input
+// problem when ctx ends, instead of hanging the run.
+func TestLoadPolicyHonoursDeadline(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "policy.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if w, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			w.Close()
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	_, err := LoadPolicy(ctx, "@"+fifo, "--policy")
+	e := testkit.WantKind(t, err, creds.KindInput)
+	if want := "cannot read the session policy file " + fifo + ": it gave nothing in time"; !strings.Contains(e.Error(), want) {
+		t.Errorf("message %q does not contain %q", e.Error(), want)
+	}
+}
