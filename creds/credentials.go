@@ -17,6 +17,10 @@ type Credentials struct {
 	// AccountID is the account of the assumed-role ARN; empty when STS
 	// returned no ARN (S3-compatible STS servers such as MinIO).
 	AccountID string
+	// ARN is the assumed-role ARN STS returned
+	// (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION): not secret, it
+	// names the session in messages; empty when STS returned none (MinIO).
+	ARN string `json:",omitempty"`
 }
 
 // ErrIncomplete is wrapped by Valid's error when the credentials lack an

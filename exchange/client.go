@@ -25,8 +25,10 @@ type ClientOptions struct {
 // NewExchanger loads the AWS configuration the way the AWS SDK for Go
 // does — region, endpoints, proxies, AWS_CA_BUNDLE, AWS_MAX_ATTEMPTS — and
 // returns an Exchanger for that STS endpoint. It never resolves AWS
-// credentials: AssumeRoleWithWebIdentity is unsigned, so a profile whose
-// credential_process is this very program is never run again.
+// credentials: AssumeRoleWithWebIdentity is unsigned, and each
+// sts:AssumeRole of a chain is signed with the previous hop's credentials,
+// so a profile whose credential_process is this very program is never run
+// again.
 func NewExchanger(ctx context.Context, o ClientOptions) (*Exchanger, error) {
 	logf := o.Logf
 	if logf == nil {
@@ -59,6 +61,7 @@ func NewExchanger(ctx context.Context, o ClientOptions) (*Exchanger, error) {
 	logf("STS endpoint %s, region %s", endpoint, cfg.Region)
 	return &Exchanger{
 		Client:      client,
+		Assumer:     client,
 		Endpoint:    endpoint,
 		Region:      cfg.Region,
 		MaxAttempts: max(DefaultMaxAttempts, cfg.RetryMaxAttempts),

@@ -50,23 +50,28 @@ type CallError struct {
 	Status  int    // the HTTP status of the last answer; 0 when none came
 	Cause   string // the network, TLS or unexpected error on one line, the token taken out
 
-	Request          Request // what was asked (its Token is secret: never print Raw)
+	Request          Request // what was asked (its Token is secret: never print Raw); for a hop, the hop's role, session and policies, and no token
+	Hop              *Hop    // the hop of a role chain that failed; nil for the web-identity exchange
 	Endpoint, Region string
 	Attempts         int
 	Took             time.Duration
 
 	Err error // the last attempt's error, from the SDK
+
+	secrets []string // to take out of Err's text
 }
 
 func (e *CallError) Error() string {
 	where := fmt.Sprintf("endpoint %s, region %s", OrUnknown(e.Endpoint), OrUnknown(e.Region))
 	switch {
+	case e.Code != "" && e.Hop != nil:
+		return fmt.Sprintf("STS refused sts:AssumeRole of role %s (hop %d of the chain) with %s: %s (%s)", e.Request.RoleARN, e.Hop.Index, e.Code, e.Message, where)
 	case e.Code != "":
 		return fmt.Sprintf("STS refused the exchange with %s: %s (%s)", e.Code, e.Message, where)
 	case e.Cause != "":
 		return fmt.Sprintf("the STS call failed (%s): %s", where, e.Cause)
 	case e.Err != nil:
-		return fmt.Sprintf("the STS call failed (%s): %s", where, redact(oneLine(e.Err.Error()), e.Request.Token))
+		return fmt.Sprintf("the STS call failed (%s): %s", where, call{req: e.Request, secrets: e.secrets}.redact(oneLine(e.Err.Error())))
 	}
 	return "the STS call failed (" + where + ")"
 }
@@ -89,15 +94,15 @@ func (e *CallError) Kind() creds.Kind {
 func (e *CallError) ExitCode() int { return int(e.Kind()) }
 
 // failure classifies the last attempt's error.
-func failure(ctx context.Context, err error, r Request, x *Exchanger, attempts int, took time.Duration) *CallError {
-	e := &CallError{Err: err, Request: r, Endpoint: x.Endpoint, Region: x.Region, Attempts: attempts, Took: took}
+func failure(ctx context.Context, err error, c call, x *Exchanger, attempts int, took time.Duration) *CallError {
+	e := &CallError{Err: err, Request: c.req, Hop: c.hop, Endpoint: x.Endpoint, Region: x.Region, Attempts: attempts, Took: took, secrets: c.secrets}
 	var re *smithyhttp.ResponseError
 	if errors.As(err, &re) {
 		e.Status = re.HTTPStatusCode()
 	}
 	var api smithy.APIError
 	if errors.As(err, &api) {
-		e.Code, e.Message = api.ErrorCode(), redact(oneLine(api.ErrorMessage()), r.Token)
+		e.Code, e.Message = api.ErrorCode(), c.redact(oneLine(api.ErrorMessage()))
 		switch classify(err) {
 		case classThrottle:
 			e.Class = ClassThrottled
@@ -108,7 +113,7 @@ func failure(ctx context.Context, err error, r Request, x *Exchanger, attempts i
 		}
 		return e
 	}
-	cause := func() { e.Cause = redact(oneLine(rootCause(err).Error()), r.Token) }
+	cause := func() { e.Cause = c.redact(oneLine(rootCause(err).Error())) }
 	switch classify(err) {
 	case classTimeout:
 		if ctx.Err() != nil {
@@ -141,7 +146,7 @@ func failure(ctx context.Context, err error, r Request, x *Exchanger, attempts i
 		e.Class = ClassTimeout
 	default:
 		e.Class = ClassOther
-		e.Cause = redact(oneLine(err.Error()), r.Token)
+		e.Cause = c.redact(oneLine(err.Error()))
 	}
 	return e
 }
@@ -168,6 +173,17 @@ func OrUnknown(s string) string {
 		return "(unknown)"
 	}
 	return s
+}
+
+// redact removes the token, its signature and the call's other secrets
+// from text bound for stderr.
+func (c call) redact(s string) string {
+	for _, secret := range c.secrets {
+		if secret != "" {
+			s = strings.ReplaceAll(s, secret, "[secret]")
+		}
+	}
+	return redact(s, c.req.Token)
 }
 
 // redact removes the token and its signature from text bound for stderr.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/oidc-creds/oidc-creds/arn"
 	"github.com/oidc-creds/oidc-creds/creds"
 )
@@ -39,6 +40,8 @@ type Request struct {
 // retry and explaining what cannot.
 type Exchanger struct {
 	Client Client
+	// Assumer makes the sts:AssumeRole calls of a role chain.
+	Assumer RoleAssumer
 	// Endpoint and Region name where the calls go, for messages.
 	Endpoint, Region string
 	// MaxAttempts bounds the attempts for throttling and server errors;
@@ -70,25 +73,45 @@ func (x *Exchanger) Exchange(ctx context.Context, r Request) (creds.Credentials,
 	for _, a := range r.PolicyARNs {
 		in.PolicyArns = append(in.PolicyArns, stsPolicy(a))
 	}
+	return x.retry(ctx, call{req: r}, func(ctx context.Context) (*types.Credentials, *types.AssumedRoleUser, error) {
+		out, err := x.Client.AssumeRoleWithWebIdentity(ctx, in)
+		if err != nil || out == nil {
+			return nil, nil, err
+		}
+		return out.Credentials, out.AssumedRoleUser, nil
+	})
+}
+
+// call is what one operation's failures are reported with.
+type call struct {
+	req     Request
+	hop     *Hop
+	secrets []string // besides the token: the signing credentials' secrets
+}
+
+// retry makes attempts until one succeeds, fails in a way a retry cannot
+// mend, or ctx ends; the retry policy and the classification of failures
+// are those of every STS operation oidc-creds makes.
+func (x *Exchanger) retry(ctx context.Context, c call, attempt func(context.Context) (*types.Credentials, *types.AssumedRoleUser, error)) (creds.Credentials, error) {
 	var (
 		policy = retryPolicy{max: x.MaxAttempts, backoff: x.Backoff}
 		start  = time.Now()
 	)
-	for attempt := 1; ; attempt++ {
+	for n := 1; ; n++ {
 		t0 := time.Now()
-		out, err := x.Client.AssumeRoleWithWebIdentity(ctx, in)
+		out, user, err := attempt(ctx)
 		took := time.Since(t0).Round(time.Millisecond)
 		if err == nil {
-			x.logf("attempt %d: credentials issued in %s", attempt, took)
-			c, err := credentialsFrom(out)
+			x.logf("attempt %d: credentials issued in %s", n, took)
+			cr, err := credentialsFrom(out, user)
 			if err != nil {
-				return creds.Credentials{}, failure(ctx, err, r, x, attempt, time.Since(start))
+				return creds.Credentials{}, failure(ctx, err, c, x, n, time.Since(start))
 			}
-			return c, nil
+			return cr, nil
 		}
-		x.logf("attempt %d failed after %s: %s", attempt, took, redact(oneLine(err.Error()), r.Token))
-		wait, retry := policy.next(err, attempt)
-		if retry && ctx.Err() == nil {
+		x.logf("attempt %d failed after %s: %s", n, took, c.redact(oneLine(err.Error())))
+		wait, again := policy.next(err, n)
+		if again && ctx.Err() == nil {
 			if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > wait {
 				x.logf("retrying in %s", wait.Round(time.Millisecond))
 				if x.wait(ctx, wait) == nil {
@@ -96,7 +119,7 @@ func (x *Exchanger) Exchange(ctx context.Context, r Request) (creds.Credentials,
 				}
 			}
 		}
-		return creds.Credentials{}, failure(ctx, err, r, x, attempt, time.Since(start))
+		return creds.Credentials{}, failure(ctx, err, c, x, n, time.Since(start))
 	}
 }
 
@@ -120,20 +143,21 @@ func (x *Exchanger) wait(ctx context.Context, d time.Duration) error {
 	}
 }
 
-func credentialsFrom(out *sts.AssumeRoleWithWebIdentityOutput) (creds.Credentials, error) {
-	if out == nil || out.Credentials == nil || aws.ToString(out.Credentials.AccessKeyId) == "" || aws.ToString(out.Credentials.SecretAccessKey) == "" {
+func credentialsFrom(out *types.Credentials, user *types.AssumedRoleUser) (creds.Credentials, error) {
+	if out == nil || aws.ToString(out.AccessKeyId) == "" || aws.ToString(out.SecretAccessKey) == "" {
 		return creds.Credentials{}, ErrNoCredentials
 	}
 	c := creds.Credentials{
-		AccessKeyID:     *out.Credentials.AccessKeyId,
-		SecretAccessKey: *out.Credentials.SecretAccessKey,
-		SessionToken:    aws.ToString(out.Credentials.SessionToken),
+		AccessKeyID:     *out.AccessKeyId,
+		SecretAccessKey: *out.SecretAccessKey,
+		SessionToken:    aws.ToString(out.SessionToken),
 	}
-	if out.Credentials.Expiration != nil {
-		c.Expiration = out.Credentials.Expiration.UTC()
+	if out.Expiration != nil {
+		c.Expiration = out.Expiration.UTC()
 	}
-	if out.AssumedRoleUser != nil {
-		c.AccountID = arn.Account(aws.ToString(out.AssumedRoleUser.Arn))
+	if user != nil {
+		c.ARN = aws.ToString(user.Arn)
+		c.AccountID = arn.Account(c.ARN)
 	}
 	if c.Expiration.IsZero() {
 		return creds.Credentials{}, ErrNoExpiration

@@ -202,11 +202,11 @@ func TestExchangeCredentials(t *testing.T) {
 		wantErr string
 	}{
 		{name: "full", out: testkit.GoodOutput(),
-			want: creds.Credentials{AccessKeyID: "ASIAEXAMPLEACCESSKEY", SecretAccessKey: testkit.STSSecretKey, SessionToken: testkit.STSSessionToken, Expiration: exp, AccountID: "123456789012"}},
+			want: creds.Credentials{AccessKeyID: "ASIAEXAMPLEACCESSKEY", SecretAccessKey: testkit.STSSecretKey, SessionToken: testkit.STSSessionToken, Expiration: exp, AccountID: "123456789012", ARN: "arn:aws:sts::123456789012:assumed-role/deploy/s"}},
 		{name: "expiration in another zone", out: &sts.AssumeRoleWithWebIdentityOutput{
 			Credentials:     mkCreds(func(c *types.Credentials) { c.Expiration = aws.Time(exp.In(time.FixedZone("CET", 3600))) }),
 			AssumedRoleUser: &types.AssumedRoleUser{Arn: aws.String("arn:aws-cn:sts::210987654321:assumed-role/deploy/s")}},
-			want: creds.Credentials{AccessKeyID: "ASIAEXAMPLEACCESSKEY", SecretAccessKey: testkit.STSSecretKey, SessionToken: testkit.STSSessionToken, Expiration: exp, AccountID: "210987654321"}},
+			want: creds.Credentials{AccessKeyID: "ASIAEXAMPLEACCESSKEY", SecretAccessKey: testkit.STSSecretKey, SessionToken: testkit.STSSessionToken, Expiration: exp, AccountID: "210987654321", ARN: "arn:aws-cn:sts::210987654321:assumed-role/deploy/s"}},
 		{name: "empty ARN (MinIO)", out: &sts.AssumeRoleWithWebIdentityOutput{Credentials: mkCreds(nil), AssumedRoleUser: &types.AssumedRoleUser{Arn: aws.String("")}},
 			want: creds.Credentials{AccessKeyID: "ASIAEXAMPLEACCESSKEY", SecretAccessKey: testkit.STSSecretKey, SessionToken: testkit.STSSessionToken, Expiration: exp}},
 		{name: "nil ARN", out: &sts.AssumeRoleWithWebIdentityOutput{Credentials: mkCreds(nil), AssumedRoleUser: &types.AssumedRoleUser{}},
