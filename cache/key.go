@@ -49,6 +49,12 @@ type KeyParts struct {
 	// token is requested; Issuer, Subject, Audience and TokenHash are then
 	// empty. Encoded only when set, so other keys are unchanged.
 	Source string
+	// Parent is the key of the entry whose credentials obtain these (the
+	// previous hop of a chain of roles); "" for none. A chained entry's
+	// own fields then need not repeat what the parent's key covers.
+	Parent string
+	// ExternalID is the external id the request sends; "" for none.
+	ExternalID string
 }
 
 // Key returns the cache key: the hex SHA-256 of a versioned encoding of k in
@@ -73,6 +79,15 @@ func (k KeyParts) Key() string {
 	e.field("token-sha256", k.TokenHash)
 	if k.Source != "" {
 		e.field("source", k.Source)
+	}
+	// Added after v1: encoded only when set, so that the keys of requests
+	// without them stay what they were (and no two encodings coincide:
+	// each is a named field after the last unconditional one).
+	if k.Parent != "" {
+		e.field("parent", k.Parent)
+	}
+	if k.ExternalID != "" {
+		e.field("external-id", k.ExternalID)
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

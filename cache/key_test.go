@@ -39,6 +39,8 @@ func TestKeyEachFieldMatters(t *testing.T) {
 		"Audience":         func(k *KeyParts) { k.Audience = k.Audience[:1] },
 		"TokenHash":        func(k *KeyParts) { k.TokenHash = "abc" },
 		"Source":           func(k *KeyParts) { k.Source = "abc" },
+		"Parent":           func(k *KeyParts) { k.Parent = strings.Repeat("a", 64) },
+		"ExternalID":       func(k *KeyParts) { k.ExternalID = "ext" },
 	}
 	seen := map[string]string{fullKeyParts().Key(): "base"}
 	for name, mutate := range mutations {
@@ -109,6 +111,12 @@ func TestKeyGolden(t *testing.T) {
 	const want = "9df81d6641b4e7a0a0d1c5f2d33f3e9e3905a569fee1a1914af63592c52b3a35"
 	if got := fullKeyParts().Key(); got != want {
 		t.Errorf("Key() = %s, want %s", got, want)
+	}
+	// A hop of a role chain: Parent and ExternalID are encoded when set
+	// (and only then, so the key above did not change when they came).
+	chained := KeyParts{Parent: strings.Repeat("ab", 32), RoleARN: "arn:aws:iam::222222222222:role/deploy", SessionName: "s", ExternalID: "ext"}
+	if got, want := chained.Key(), "0cb58e44c6ba7edc3642f39fb3955ba119c0028f32ef818e1581f8f669f5f03a"; got != want {
+		t.Errorf("chained Key() = %s, want %s", got, want)
 	}
 }
 
