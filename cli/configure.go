@@ -94,6 +94,10 @@ func (c *ConfigureProfileCmd) processArgs() ([]string, error) {
 		return nil, probs[0].err
 	}
 	a := argList{"process", "--role-arn", in.role.ARN}
+	for _, r := range in.chain {
+		a.add("--chain-role-arn", r.ARN)
+	}
+	a.addIf(in.externalID != "", "--external-id", in.externalID)
 	a.addIf(f.SessionName != "", "--session-name", f.SessionName)
 	for _, p := range in.policyARNs {
 		a.add("--policy-arn", p)

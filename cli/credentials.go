@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/oidc-creds/oidc-creds/cache"
 	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/exchange"
 	"github.com/oidc-creds/oidc-creds/token"
@@ -23,14 +22,21 @@ func (f *ExchangeFlags) credentials(o *IO) (creds.Credentials, error) {
 }
 
 // credentialsFrom validates the inputs, reads the token from src, then
-// serves credentials from the cache or exchanges the token for them, all
-// within --timeout. A source whose request inputs stay fixed for the job
-// (token.Keyed) is looked up in the cache before any token is requested.
+// serves credentials from the cache or exchanges the token for them (and
+// assumes the chain's roles in turn), all within --timeout. A source whose
+// request inputs stay fixed for the job (token.Keyed) is looked up in the
+// cache before any token is requested.
 func (f *ExchangeFlags) credentialsFrom(o *IO, src token.Source) (creds.Credentials, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), max(f.Timeout, 0))
 	defer cancel()
 	c, err := f.obtain(ctx, o, src)
 	if err != nil {
+		var ec interface{ ExitCode() int }
+		if !errors.As(err, &ec) && ctx.Err() != nil {
+			// --timeout ran out waiting for the lock of another process,
+			// which is most likely stuck talking to STS: exit 5, not 1.
+			err = &creds.Error{Kind: creds.KindUnreachable, Msg: err.Error(), Err: err}
+		}
 		return creds.Credentials{}, err
 	}
 	if err := c.Valid(timeNow(), 0); err != nil {
@@ -40,8 +46,10 @@ func (f *ExchangeFlags) credentialsFrom(o *IO, src token.Source) (creds.Credenti
 	return c, nil
 }
 
+// obtain plans the run (the web-identity exchange and the chain's hops),
+// finds the key of its first step, and gets the last step's credentials.
 func (f *ExchangeFlags) obtain(ctx context.Context, o *IO, src token.Source) (creds.Credentials, error) {
-	r, err := f.baseRequest(ctx)
+	base, in, err := f.baseInputs(ctx)
 	if err != nil {
 		return creds.Credentials{}, err
 	}
@@ -49,40 +57,47 @@ func (f *ExchangeFlags) obtain(ctx context.Context, o *IO, src token.Source) (cr
 	if err != nil {
 		return creds.Credentials{}, err
 	}
-	// prepare reads the token if it has not been, and completes r; once.
-	prepared := false
-	prepare := func(ctx context.Context) (exchange.Request, error) {
-		if prepared {
-			return r, nil
+	first, hops := in.plan(base)
+	ch := &chainRun{f: f, o: o, hops: hops, fetched: map[int]bool{}}
+	// prepare reads the token if it has not been, and completes the first
+	// request with it; once.
+	ch.prepare = func(ctx context.Context) (exchange.Request, error) {
+		if ch.prepared.Token != nil {
+			return ch.prepared, nil
 		}
 		if tok == nil {
 			if tok, err = f.load(ctx, src); err != nil {
-				return r, err
+				return base, err
 			}
 		}
+		r := base
 		if err := f.withToken(o, &r, tok); err != nil {
 			return r, err
 		}
-		prepared = true
-		return r, nil
+		ch.prepared, _ = in.plan(r)
+		return ch.prepared, nil
 	}
 	keyed, isKeyed := src.(token.Keyed)
-	switch {
-	case f.NoCache:
+	if f.NoCache {
 		o.Logf("cache off (--no-cache)")
-	case isKeyed:
+	} else if ch.cache, err = (CacheDirFlag{f.CacheDir}).open(o); err != nil {
+		o.Warnf("credential cache not used: %v", err)
+		ch.cache = nil
+	} else if isKeyed {
 		o.Logf("cache: looked up by the inputs of the %s, before any request", originOf(src))
-		return f.cached(ctx, o, f.requestKeyParts(r, keyed.Key()), prepare)
-	default:
-		if r, err = prepare(ctx); err != nil {
+		ch.key0 = f.requestKeyParts(first, keyed.Key())
+	} else {
+		r, err := ch.prepare(ctx)
+		if err != nil {
 			return creds.Credentials{}, err
 		}
-		return f.cached(ctx, o, f.keyParts(r), prepare)
+		ch.key0 = f.keyParts(r)
 	}
-	if r, err = prepare(ctx); err != nil {
+	e, err := ch.step(ctx, len(hops), ch.lastMargin(first))
+	if err != nil {
 		return creds.Credentials{}, err
 	}
-	return f.callSTS(ctx, o, r)
+	return e.Credentials, nil
 }
 
 // originOf names a source that has not been read yet.
@@ -93,60 +108,7 @@ func originOf(src token.Source) string {
 	return "token source"
 }
 
-// callSTS exchanges the token with STS, and words a failure.
-func (f *ExchangeFlags) callSTS(ctx context.Context, o *IO, r exchange.Request) (creds.Credentials, error) {
-	x, err := f.exchanger(ctx, o)
-	if err != nil {
-		return creds.Credentials{}, err
-	}
-	c, err := x.Exchange(ctx, r)
-	return c, explain(err)
-}
-
 // exchanger is the STS client the flags choose.
 func (f *ExchangeFlags) exchanger(ctx context.Context, o *IO) (*exchange.Exchanger, error) {
 	return exchange.NewExchanger(ctx, exchange.ClientOptions{Region: f.Region, EndpointURL: f.EndpointURL, Logf: o.Logf})
-}
-
-// cached serves the entry of kp, or takes its lock and fills it: prepare
-// completes the request (reading the token when kp was made before it),
-// then STS is called.
-func (f *ExchangeFlags) cached(ctx context.Context, o *IO, kp cache.KeyParts, prepare func(context.Context) (exchange.Request, error)) (creds.Credentials, error) {
-	fetch := func(ctx context.Context) (exchange.Request, creds.Credentials, error) {
-		r, err := prepare(ctx)
-		if err != nil {
-			return r, creds.Credentials{}, err
-		}
-		c, err := f.callSTS(ctx, o, r)
-		return r, c, err
-	}
-	c, err := CacheDirFlag{f.CacheDir}.open(o)
-	if err != nil {
-		o.Warnf("credential cache not used: %v", err)
-		_, cr, err := fetch(ctx)
-		return cr, err
-	}
-	minValid := min(f.RefreshWindow, kp.Duration/2)
-	e, err := c.GetOrFetch(ctx, kp.Key(), minValid, func(ctx context.Context) (*cache.Entry, error) {
-		r, creds, err := fetch(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return &cache.Entry{
-			Role:        r.RoleARN,
-			Session:     r.SessionName,
-			Identity:    f.keyParts(r).Identity(),
-			Credentials: creds,
-		}, nil
-	})
-	if err != nil {
-		var ec interface{ ExitCode() int }
-		if !errors.As(err, &ec) && ctx.Err() != nil {
-			// --timeout ran out waiting for the lock of another process,
-			// which is most likely stuck talking to STS: exit 5, not 1.
-			err = &creds.Error{Kind: creds.KindUnreachable, Msg: err.Error(), Err: err}
-		}
-		return creds.Credentials{}, err
-	}
-	return e.Credentials, nil
 }

@@ -90,10 +90,14 @@ func (c *DoctorCmd) Run(o *IO) error {
 	} else {
 		ck.ok("STS endpoint", "%s, region %s", x.Endpoint, x.Region)
 	}
+	first, hops := in.plan(r)
 	if x == nil || !tokenOK || !inputsOK {
 		ck.skip("exchange", "not tried: fix the failures above first")
+		c.skipHops(ck, hops, "not tried: fix the failures above first")
+	} else if cr, ok := c.checkExchange(ctx, ck, x, first); ok {
+		c.checkHops(ctx, ck, x, hops, cr)
 	} else {
-		c.checkExchange(ctx, ck, x, r)
+		c.skipHops(ck, hops, "not tried: the exchange failed")
 	}
 	c.checkCache(o, ck)
 
@@ -105,7 +109,7 @@ func (c *DoctorCmd) Run(o *IO) error {
 }
 
 // checkExchange calls STS, as --no-cache would.
-func (c *DoctorCmd) checkExchange(ctx context.Context, ck *checklist, x *exchange.Exchanger, r exchange.Request) {
+func (c *DoctorCmd) checkExchange(ctx context.Context, ck *checklist, x *exchange.Exchanger, r exchange.Request) (creds.Credentials, bool) {
 	cr, err := x.Exchange(ctx, r)
 	err = explain(err)
 	if err == nil {
@@ -115,14 +119,10 @@ func (c *DoctorCmd) checkExchange(ctx context.Context, ck *checklist, x *exchang
 	}
 	if err != nil {
 		ck.fail("exchange", withHint(err, c.hint(err, r)))
-		return
+		return cr, false
 	}
-	acct := cr.AccountID
-	if acct == "" {
-		acct = "(not reported)"
-	}
-	ck.ok("exchange", "STS issued credentials for role %s, session %s: account %s, valid until %s (%s)",
-		r.RoleARN, r.SessionName, acct, cr.Expiration.UTC().Format(time.RFC3339), roundLeft(cr.Expiration.Sub(timeNow())))
+	ck.ok("exchange", "STS issued credentials for role %s, session %s: %s", r.RoleARN, r.SessionName, issued(cr))
+	return cr, true
 }
 
 // checkToken finds, decodes and checks the token; r gets it when it is usable.

@@ -107,7 +107,11 @@ func explain(err error) error {
 	if !errors.As(err, &e) {
 		return err
 	}
-	for _, r := range stsRules {
+	rules := stsRules
+	if e.Hop != nil {
+		rules = hopRules // explain_chain.go
+	}
+	for _, r := range rules {
 		if r.matches(e) {
 			return r.explain(e)
 		}

@@ -13,6 +13,8 @@ type ExchangeFlags struct {
 	Policy      string   `name:"policy" env:"OIDC_CREDS_POLICY" placeholder:"JSON|@FILE" help:"Inline session policy: JSON text or @FILE, at most 2048 characters."`
 	Duration    string   `name:"duration" env:"OIDC_CREDS_DURATION" default:"1h" placeholder:"XhYmZs" help:"Session duration in the XhYmZs form (1h, 45m, 1h30m, 900s), 15m to 12h, at most the role's MaxSessionDuration; default ${default}."`
 
+	ChainFlags
+
 	TokenFlags
 	PlatformFlags
 

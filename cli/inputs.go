@@ -16,6 +16,8 @@ type inputs struct {
 	policyARNs  []string
 	policy      string // the inline session policy, loaded and trimmed
 	sessionName string // as given; "" = derived from the token
+	chain       []arn.Role // the roles assumed in turn after role, with sts:AssumeRole
+	externalID  string     // for the last role of chain
 }
 
 // problem is an input that failed its check, with the doctor check it
@@ -54,6 +56,7 @@ func (f *ExchangeFlags) check(ctx context.Context) (inputs, []problem) {
 		}
 		in.sessionName = f.SessionName
 	}
+	f.checkChain(&in, fail)
 	if f.Timeout <= 0 {
 		fail("timeout", usageError("--timeout must be positive, e.g. 30s"))
 	}

@@ -28,10 +28,15 @@ type TrustPolicyCmd struct {
 
 	TokenFlags
 	TokenTimeout
+
+	TrustRoleFlags // trustrole.go
 }
 
 // Run prints the policy JSON on stdout; warnings go to stderr.
 func (c *TrustPolicyCmd) Run(o *IO) error {
+	if len(c.TrustRoles) > 0 || c.ExternalID != "" {
+		return c.runTrustRole(o)
+	}
 	spec, err := c.spec(o)
 	if err != nil {
 		return err

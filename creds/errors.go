@@ -28,6 +28,7 @@ const (
 	InputPolicyARNs Input = "policy ARNs"
 	InputPolicy     Input = "session policy"
 	InputDuration   Input = "duration"
+	InputExternalID Input = "external id"
 	InputTokenFile  Input = "token file"
 	InputTokenEnv   Input = "token variable"
 	InputAccountID  Input = "account id"

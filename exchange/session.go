@@ -85,3 +85,16 @@ func sessionSafe(s string) string {
 	}
 	return b.String()
 }
+
+// ValidateExternalID checks STS's rule for ExternalId: 2–1224 characters
+// of [\w+=,.@:/-].
+func ValidateExternalID(s string) error {
+	ok := len(s) >= 2 && len(s) <= 1224
+	for i := 0; ok && i < len(s); i++ {
+		ok = arn.IsNameChar(s[i]) || s[i] == ':' || s[i] == '/'
+	}
+	if !ok {
+		return inputError(creds.InputExternalID, "external id %q is not valid for STS; use 2 to 1224 characters of letters, digits and + = , . @ : / _ -", creds.Clip(s))
+	}
+	return nil
+}
