@@ -69,6 +69,12 @@ func TestScripts(t *testing.T) {
 			"cireqs":  cmdCIReqs,
 			"cilast":  cmdCILast,
 			"cifault": cmdCIFault,
+			// chain_test.go
+			"stscallsfor":  cmdSTSCallsFor,
+			"stsfaultfor":  cmdSTSFaultFor,
+			"stsexpire":    cmdSTSExpire,
+			"consolelogin": cmdConsoleLogin,
+			"cacheage":     cmdCacheAge,
 		},
 	})
 }
@@ -92,6 +98,7 @@ func setupScript(env *testscript.Env) error {
 		},
 		Audiences: []string{"sts.amazonaws.com", teststs.DefaultAzureAudience},
 	}
+	opts.Roles = append(opts.Roles, chainRoles...) // chain_test.go
 	s, err := teststs.Start(opts)
 	if err != nil {
 		return err
@@ -105,6 +112,7 @@ func setupScript(env *testscript.Env) error {
 	env.Setenv("AZURE_OIDC_URI", s.AzureOIDCRequestURI)
 	env.Setenv("AZURE_ACCESS_TOKEN", s.AzureAccessToken)
 	env.Setenv("AZURE_CONNECTION", teststs.DefaultAzureServiceConnectionID)
+	env.Setenv("SIGNIN_URL", s.FederationURL)
 	env.Setenv("HOME", env.WorkDir)
 	env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
 	env.Setenv("AWS_CONFIG_FILE", filepath.Join(env.WorkDir, "aws-config"))
@@ -294,6 +302,7 @@ func cmdNoSecrets(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("stderr contains a CI request token or a token a CI platform issued")
 		}
 	}
+	noSignin(ts, name, stderr) // chain_test.go
 }
 
 // parallel N PREFIX PROGRAM ARGS... runs N copies at once; each must succeed,
