@@ -184,3 +184,20 @@ func cmdCacheAge(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("cacheage: no cache entry for %s", args[0])
 	}
 }
+
+// stswaitfor ACTION N waits until the test STS has received N requests for
+// ACTION (answered or still pending).
+func cmdSTSWaitFor(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 || neg {
+		ts.Fatalf("usage: stswaitfor ACTION N")
+	}
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	deadline := time.Now().Add(waitLimit)
+	for server(ts).CallsFor(args[0]) < n {
+		if time.Now().After(deadline) {
+			ts.Fatalf("the test STS received %d %s requests within %s, want %d", server(ts).CallsFor(args[0]), args[0], waitLimit, n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -75,6 +75,7 @@ func TestScripts(t *testing.T) {
 			"stsexpire":    cmdSTSExpire,
 			"consolelogin": cmdConsoleLogin,
 			"cacheage":     cmdCacheAge,
+			"stswaitfor":   cmdSTSWaitFor,
 		},
 	})
 }
