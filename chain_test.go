@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/oidc-creds/oidc-creds/internal/teststs"
@@ -200,4 +203,37 @@ func cmdSTSWaitFor(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// sdkCredsMain is the program sdkcreds [ENVFILE]: it resolves credentials
+// with aws-sdk-go-v2's default chain (after setting the variables of the
+// sh-format ENVFILE, e.g. serve's output) and prints them as JSON, as
+// stsissued reads them, with their AccountId and source.
+func sdkCredsMain() {
+	if len(os.Args) > 1 {
+		b, err := os.ReadFile(os.Args[1])
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(strings.TrimPrefix(line, "export "), "="); ok {
+				os.Setenv(k, strings.Trim(v, "'"))
+			}
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion("us-east-1"))
+	if err == nil {
+		var c aws.Credentials
+		if c, err = cfg.Credentials.Retrieve(ctx); err == nil {
+			out, _ := json.Marshal(map[string]string{"AccessKeyId": c.AccessKeyID, "SecretAccessKey": c.SecretAccessKey,
+				"SessionToken": c.SessionToken, "AccountId": c.AccountID, "Source": c.Source})
+			fmt.Println(string(out))
+			os.Exit(0)
+		}
+	}
+	fmt.Fprintln(os.Stderr, "sdkcreds:", err)
+	os.Exit(1)
 }

@@ -35,6 +35,7 @@ func TestMain(m *testing.M) {
 			os.Exit(cli.Run())
 		},
 		"buildkite-agent": func() { os.Exit(buildkiteAgent()) },
+		"sdkcreds":        sdkCredsMain, // chain_test.go
 	})
 }
 
