@@ -83,7 +83,7 @@ func TestExplainHop(t *testing.T) {
 func TestPlan(t *testing.T) {
 	f := ExchangeFlags{RoleARN: "arn:aws:iam::111111111111:role/ci", Duration: "45m", PolicyARNs: []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"},
 		ChainFlags: ChainFlags{ChainRoleARNs: []string{"arn:aws:iam::222222222222:role/a", "arn:aws:iam::333333333333:role/b"}, ExternalID: "e-1"},
-		Timeout: time.Second}
+		Timeout:    time.Second}
 	in, probs := f.check()
 	if len(probs) > 0 {
 		t.Fatal(probs[0].err)
