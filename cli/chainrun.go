@@ -127,4 +127,3 @@ func (ch *chainRun) key(i int) string {
 	}
 	return ch.keys[i]
 }
-

@@ -84,7 +84,7 @@ func TestPlan(t *testing.T) {
 	f := ExchangeFlags{RoleARN: "arn:aws:iam::111111111111:role/ci", Duration: "45m", PolicyARNs: []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"},
 		ChainFlags: ChainFlags{ChainRoleARNs: []string{"arn:aws:iam::222222222222:role/a", "arn:aws:iam::333333333333:role/b"}, ExternalID: "e-1"},
 		Timeout:    time.Second}
-	in, probs := f.check()
+	in, probs := f.check(context.Background())
 	if len(probs) > 0 {
 		t.Fatal(probs[0].err)
 	}

@@ -14,8 +14,8 @@ type inputs struct {
 	role        arn.Role
 	duration    time.Duration
 	policyARNs  []string
-	policy      string // the inline session policy, loaded and trimmed
-	sessionName string // as given; "" = derived from the token
+	policy      string     // the inline session policy, loaded and trimmed
+	sessionName string     // as given; "" = derived from the token
 	chain       []arn.Role // the roles assumed in turn after role, with sts:AssumeRole
 	externalID  string     // for the last role of chain
 }
