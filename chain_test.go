@@ -29,6 +29,7 @@ var chainRoles = []teststs.Role{
 	{ARN: "arn:aws:iam::222222222222:role/deploy", TrustedRoles: []string{"arn:aws:iam::111111111111:role/ci"}, NoWebIdentity: true, MaxSessionDuration: 12 * time.Hour},
 	{ARN: "arn:aws:iam::222222222222:role/ext", TrustedRoles: []string{"arn:aws:iam::111111111111:role/ci"}, ExternalID: "ext-123", NoWebIdentity: true},
 	{ARN: "arn:aws:iam::222222222222:role/locked", NoWebIdentity: true},
+	{ARN: "arn:aws:iam::222222222222:role/from-github", TrustedRoles: []string{"arn:aws:iam::123456789012:role/github"}, NoWebIdentity: true},
 	{ARN: "arn:aws:iam::333333333333:role/app", TrustedRoles: []string{"arn:aws:iam::222222222222:role/deploy"}, NoWebIdentity: true},
 }
 
