@@ -1,7 +1,8 @@
 // Package format writes AWS credentials for the programs that consume them:
 // the JSON an AWS SDK reads from a credential_process helper (Process), and
 // statements that set environment variables in a shell or an env file (Env,
-// and WriteVars for any variables).
+// and WriteVars for any variables), and the masks and GITHUB_ENV block that
+// set them in GitHub Actions (GitHubEnv, GitHubVars).
 //
 // Every writer builds its whole output before writing anything, so an error
 // never leaves half a set of statements behind. Error messages name the
@@ -89,6 +90,8 @@ var syntaxes = []syntax{
 //   - cmd: `set "NAME=value"`; refuses values cmd cannot carry (see QuoteCmd).
 //   - dotenv: `NAME="value"` for docker compose, python-dotenv and node's
 //     dotenv; refuses values they would read differently (see QuoteDotenv).
+//
+// The GitHub Actions format (GitHub) is built by GitHubVars instead.
 func Formats() []string {
 	names := make([]string, len(syntaxes))
 	for i, s := range syntaxes {
@@ -102,6 +105,9 @@ func lookup(format string) (syntax, error) {
 		if s.name == format {
 			return s, nil
 		}
+	}
+	if format == GitHub {
+		return syntax{}, fmt.Errorf("format %s has two outputs (masks and GITHUB_ENV): use GitHubVars", GitHub)
 	}
 	return syntax{}, fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(Formats(), ", "))
 }
@@ -149,12 +155,17 @@ func Env(w io.Writer, format string, c creds.Credentials) error {
 	if err := c.Valid(timeNow(), 0); err != nil {
 		return err
 	}
-	return WriteVars(w, format, []Var{
+	return WriteVars(w, format, envVars(c))
+}
+
+// envVars are the variables Env sets, in order.
+func envVars(c creds.Credentials) []Var {
+	return []Var{
 		{VarAccessKeyID, c.AccessKeyID},
 		{VarSecretAccessKey, c.SecretAccessKey},
 		{VarSessionToken, c.SessionToken},
 		{VarExpiration, expiration(c.Expiration)},
-	})
+	}
 }
 
 // expiration formats t as RFC 3339 in UTC with seconds precision (any
