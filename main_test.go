@@ -59,6 +59,7 @@ func TestScripts(t *testing.T) {
 			"status":     cmdStatus,
 			"stsissued":  cmdSTSIssued,
 			"tlsissuer":  cmdTLSIssuer,
+			"githubenv":  cmdGitHubEnv,
 			// faults_test.go
 			"waitfor":    cmdWaitFor,
 			"stswait":    cmdSTSWait,
