@@ -23,9 +23,10 @@ func ValidateSessionName(s string) error {
 
 // SessionNameFor derives a session name from the token so that CloudTrail
 // shows who assumed the role: for Pulumi Deployments
-// pulumi-ORG-PROJECT-STACK[-OPERATION], for Pulumi ESC pulumi-ORG-env-ENV,
-// otherwise the subject itself; made valid for STS and at most 64
-// characters (a long name keeps its start and ends in a short hash).
+// pulumi-ORG-PROJECT-STACK[-OPERATION], for Pulumi ESC
+// pulumi-ORG-env-[PROJECT-]ENV[-by-USER], otherwise the subject itself; made
+// valid for STS and at most 64 characters (a long name keeps its start and
+// ends in a short hash).
 func SessionNameFor(c token.Claims) string {
 	name := pulumiSessionName(c.Subject)
 	if name == "" {
@@ -43,20 +44,30 @@ func SessionNameFor(c token.Claims) string {
 }
 
 // pulumiSessionName names a session after a Pulumi subject (see
-// ParsePulumiSubject): pulumi-ORG-PROJECT-STACK-OPERATION for Deployments,
-// pulumi-ORG-env-ENV for ESC, pulumi-ORG-KIND otherwise; "" for a subject
-// that is not Pulumi's.
+// ParsePulumiSubject): pulumi-ORG-PROJECT-STACK-OPERATION for Deployments;
+// pulumi-ORG-env-[PROJECT-]ENV for ESC (the environment opened when the
+// subject names only that one), then -by-USER when it names the user;
+// pulumi-env-ENV_ID for fn::open::oidc; pulumi-ORG-KIND otherwise; "" for a
+// subject that is not Pulumi's.
 func pulumiSessionName(sub string) string {
 	p, ok := token.ParsePulumiSubject(sub)
 	if !ok {
 		return ""
 	}
 	parts := []string{"pulumi", p.Org}
-	switch p.Kind {
-	case "deploy":
+	switch {
+	case p.Kind == "deploy":
 		parts = append(parts, p.Project, p.Stack, p.Operation)
-	case "environments":
-		parts = append(parts, "env", p.Env)
+	case p.Kind == "environments" && p.EnvID != "":
+		parts = append(parts, "env", p.EnvID)
+	case p.Kind == "environments":
+		parts = append(parts, "env", p.Project, p.Env)
+		if p.Env == "" {
+			parts = append(parts, p.RootEnv)
+		}
+		if p.User != "" {
+			parts = append(parts, "by", p.User)
+		}
 	default:
 		parts = append(parts, p.Kind)
 	}

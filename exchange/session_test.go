@@ -39,6 +39,16 @@ func TestSessionNameFor(t *testing.T) {
 		{"pulumi esc", "pulumi:environments:org:acme:env:prod", "pulumi-acme-env-prod"},
 		{"pulumi esc from iac", "pulumi:environments:org:acme:env:<yaml>", "pulumi-acme-env-yaml"},
 		{"pulumi esc, colon in env", "pulumi:environments:org:acme:env:proj:dev", "pulumi-acme-env-proj-dev"},
+		{"pulumi esc project/env", "pulumi:environments:org:acme:env:payments/prod", "pulumi-acme-env-payments-prod"},
+		{"pulumi esc subject attributes", "pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod:pulumi.user.login:alice",
+			"pulumi-acme-env-payments-prod-by-alice"},
+		{"pulumi esc subject attributes, root only", "pulumi:environments:pulumi.organization.login:acme:rootEnvironment.name:payments/base",
+			"pulumi-acme-env-payments-base"},
+		{"pulumi esc subject attributes, both", "pulumi:environments:pulumi.organization.login:acme:rootEnvironment.name:app/dev:currentEnvironment.name:shared/aws",
+			"pulumi-acme-env-shared-aws"},
+		{"pulumi esc subject attributes, user only", "pulumi:environments:pulumi.organization.login:acme:pulumi.user.login:bob@example.com", "pulumi-acme-env-by-bob@example.com"},
+		{"pulumi esc subject attributes, default project", "pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:development", "pulumi-acme-env-development"},
+		{"pulumi esc fn::open::oidc", "pulumi:org:0f6e7a1c-61d2-4c1e-9c38-5b2d3f6c8a10:env:7d3c2b1a-aaaa-4bbb-8ccc-1234567890ab", "pulumi-env-7d3c2b1a-aaaa-4bbb-8ccc-1234567890ab"},
 		{"pulumi other", "pulumi:insights:org:acme", "pulumi-acme-insights"},
 		{"github", "repo:octo/app:ref:refs/heads/main", "repo-octo-app-ref-refs-heads-main"},
 		{"gitlab", "project_path:group/proj:ref_type:branch:ref:main", "project_path-group-proj-ref_type-branch-ref-main"},
@@ -101,10 +111,15 @@ func TestSessionNameForRandomSubjects(t *testing.T) {
 	for i := 0; i < 5000; i++ {
 		n := r.IntN(150)
 		var sb strings.Builder
-		if r.IntN(4) == 0 {
+		switch r.IntN(6) {
+		case 0:
 			sb.WriteString("pulumi:")
 			sb.WriteString([]string{"deploy:", "environments:", "x:", ""}[r.IntN(4)])
 			sb.WriteString("org:")
+		case 1:
+			sb.WriteString("pulumi:environments:pulumi.organization.login:")
+		case 2:
+			sb.WriteString("pulumi:org:")
 		}
 		for j := 0; j < n; j++ {
 			sb.WriteRune(alphabet[r.IntN(len(alphabet))])
