@@ -20,8 +20,9 @@ func (c *TrustPolicyCmd) runTrustRole(o *IO) error {
 	if len(c.TrustRoles) == 0 {
 		return usageError("--external-id belongs to --trust-role ARN: the role whose sessions assume this one")
 	}
-	if c.Project != "" || c.Stack != "" || c.Environment != "" || c.ESCFromIaC || c.FromToken || len(c.Subject) > 0 || len(c.Audience) > 0 || c.Org != "" || c.Issuer != "" {
-		return usageError("--trust-role prints a policy for sts:AssumeRole by other roles' sessions; drop the web-identity flags (--org, --project, --stack, --environment, --esc-from-iac, --from-token, --subject, --audience, --issuer)")
+	if c.Project != "" || c.Stack != "" || len(c.Environment) > 0 || c.ESCFromIaC || c.FromToken || len(c.Subject) > 0 || len(c.Audience) > 0 || c.Org != "" || c.Issuer != "" ||
+		c.GitHubRepo != "" || len(c.Ref) > 0 || len(c.GitHubEnv) > 0 || c.PullRequest || c.ClientIDs {
+		return usageError("--trust-role prints a policy for sts:AssumeRole by other roles' sessions; drop the web-identity flags (--org, --project, --stack, --environment, --esc-from-iac, --github-repo, --ref, --github-environment, --pull-request, --from-token, --subject, --audience, --issuer, --client-ids)")
 	}
 	if c.ExternalID != "" {
 		if err := exchange.ValidateExternalID(c.ExternalID); err != nil {

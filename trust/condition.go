@@ -1,7 +1,6 @@
 package trust
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/oidc-creds/oidc-creds/token"
@@ -34,22 +33,3 @@ func Condition(c token.Claims) string {
 	s := strings.TrimSuffix(encodeJSON(cond), "\n")
 	return strings.TrimSuffix(strings.TrimPrefix(s, "{\n"), "\n}")
 }
-
-// PulumiDeploySubject is the StringLike pattern that trusts the
-// Deployments of a project, or of one stack when stack is not empty.
-func PulumiDeploySubject(org, project, stack string) string {
-	if stack == "" {
-		return fmt.Sprintf("pulumi:deploy:org:%s:project:%s:*", org, project)
-	}
-	return fmt.Sprintf("pulumi:deploy:org:%s:project:%s:stack:%s:*", org, project, stack)
-}
-
-// PulumiESCSubject is the subject of Pulumi ESC environment env.
-func PulumiESCSubject(org, env string) string {
-	return fmt.Sprintf("pulumi:environments:org:%s:env:%s", org, env)
-}
-
-// PulumiESCFromIaCEnv is the environment name in the subject of the tokens
-// ESC issues when it is opened from Pulumi IaC (a known Pulumi issue): the
-// literal "<yaml>", whatever the environment.
-const PulumiESCFromIaCEnv = "<yaml>"

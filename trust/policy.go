@@ -8,6 +8,7 @@ package trust
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/oidc-creds/oidc-creds/arn"
@@ -20,11 +21,49 @@ const PulumiIssuer = "https://api.pulumi.com/oidc"
 // Spec describes an IAM role trust policy that lets tokens of one
 // OIDC issuer assume the role through AssumeRoleWithWebIdentity.
 type Spec struct {
-	Partition string   // ARN partition: aws, aws-cn, aws-us-gov…; "" = aws
-	Account   string   // the account of the role and the identity provider: 12 digits
-	Issuer    string   // the issuer URL; "" = PulumiIssuer
-	Audience  []string // StringEquals PROVIDER:aud: any of these (Pulumi: the organization)
-	Subjects  []string // StringLike PROVIDER:sub: any of these patterns (* any run, ? one character)
+	Partition string  // ARN partition: aws, aws-cn, aws-us-gov…; "" = aws
+	Account   string  // the account of the role and the identity provider: 12 digits
+	Issuer    string  // the issuer URL; "" = PulumiIssuer
+	Grants    []Grant // one statement each: a token is trusted when one of them accepts it
+}
+
+// Grant is one statement's Condition: a token is accepted when its aud is
+// one of Audience (StringEquals PROVIDER:aud) and its sub matches one of
+// Subjects (StringLike PROVIDER:sub: * any run, ? one character).
+type Grant struct {
+	Audience []string
+	Subjects []string
+}
+
+// Trust adds subject sub for the tokens of audiences auds (any of them),
+// to the grant of exactly these audiences, made when there is none yet.
+// Grants keep the order in which they were made, subjects theirs; a repeated
+// subject adds nothing. So each subject is trusted with its own audiences
+// only, never with those of another subject.
+func (s *Spec) Trust(sub string, auds ...string) {
+	for i, g := range s.Grants {
+		if slices.Equal(g.Audience, auds) {
+			if !slices.Contains(g.Subjects, sub) {
+				s.Grants[i].Subjects = append(g.Subjects, sub)
+			}
+			return
+		}
+	}
+	s.Grants = append(s.Grants, Grant{Audience: slices.Clone(auds), Subjects: []string{sub}})
+}
+
+// Audiences are the audiences of every grant, each once, in order: the
+// client IDs the identity provider must list.
+func (s Spec) Audiences() []string {
+	var auds []string
+	for _, g := range s.Grants {
+		for _, a := range g.Audience {
+			if !slices.Contains(auds, a) {
+				auds = append(auds, a)
+			}
+		}
+	}
+	return auds
 }
 
 // Provider is the IAM name of the spec's identity provider (host and path).
@@ -58,18 +97,30 @@ func (s Spec) Validate() error {
 	if s.Provider() == "PROVIDER" {
 		return creds.InputErrorf(creds.InputIssuer, "issuer %q has no host; pass an issuer URL such as %s", creds.Clip(s.Issuer), PulumiIssuer)
 	}
-	if len(s.Audience) == 0 {
+	if len(s.Grants) == 0 {
+		return creds.InputErrorf(creds.InputSubject, "no subject: the trust policy needs the sub pattern of the tokens it accepts")
+	}
+	for _, g := range s.Grants {
+		if err := g.validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (g Grant) validate() error {
+	if len(g.Audience) == 0 {
 		return creds.InputErrorf(creds.InputAudience, "no audience: the trust policy needs the aud the tokens carry (Pulumi: the organization name)")
 	}
-	for _, a := range s.Audience {
+	for _, a := range g.Audience {
 		if strings.TrimSpace(a) == "" {
 			return creds.InputErrorf(creds.InputAudience, "an audience is empty; give the aud the tokens carry (Pulumi: the organization name)")
 		}
 	}
-	if len(s.Subjects) == 0 {
+	if len(g.Subjects) == 0 {
 		return creds.InputErrorf(creds.InputSubject, "no subject: the trust policy needs the sub pattern of the tokens it accepts")
 	}
-	for _, sub := range s.Subjects {
+	for _, sub := range g.Subjects {
 		if strings.TrimSpace(sub) == "" {
 			return creds.InputErrorf(creds.InputSubject, "a subject pattern is empty; give the sub of the tokens the role accepts")
 		}
@@ -92,18 +143,23 @@ type trustStatement struct {
 }
 
 // Policy is the whole trust policy document as indented JSON, with a
-// final newline. Its Condition has the shape TrustCondition prints.
+// final newline: one statement per grant, each with a Condition of the
+// shape Condition prints.
 func (s Spec) Policy() (string, error) {
 	if err := s.Validate(); err != nil {
 		return "", err
 	}
-	st := trustStatement{
-		Effect:    "Allow",
-		Action:    "sts:AssumeRoleWithWebIdentity",
-		Condition: condition(s.Provider(), s.Audience, s.Subjects),
+	doc := trustPolicy{Version: "2012-10-17"}
+	for _, g := range s.Grants {
+		st := trustStatement{
+			Effect:    "Allow",
+			Action:    "sts:AssumeRoleWithWebIdentity",
+			Condition: condition(s.Provider(), g.Audience, g.Subjects),
+		}
+		st.Principal.Federated = s.ProviderARN()
+		doc.Statement = append(doc.Statement, st)
 	}
-	st.Principal.Federated = s.ProviderARN()
-	return encodeJSON(trustPolicy{Version: "2012-10-17", Statement: []trustStatement{st}}), nil
+	return encodeJSON(doc), nil
 }
 
 // condition is a trust policy's Condition: StringEquals PROVIDER:aud and

@@ -23,8 +23,8 @@ func stringLike(t *testing.T, pattern, s string) bool {
 }
 
 func TestTrustSpecPolicy(t *testing.T) {
-	s := Spec{Account: "123456789012", Audience: []string{"acme"},
-		Subjects: []string{PulumiDeploySubject("acme", "web", "")}}
+	s := Spec{Account: "123456789012", Grants: []Grant{{Audience: []string{"acme"},
+		Subjects: []string{PulumiDeploySubject("acme", "web", "")}}}}
 	got, err := s.Policy()
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +62,7 @@ func TestTrustSpecMatchesTrustCondition(t *testing.T) {
 		{Issuer: PulumiIssuer, Audience: token.Audience{"acme"}, Subject: "pulumi:environments:org:acme:env:<yaml>"},
 		{Issuer: "https://token.actions.githubusercontent.com", Audience: token.Audience{"sts.amazonaws.com", "x"}, Subject: "repo:o/r:ref:refs/heads/main"},
 	} {
-		s := Spec{Partition: "aws-cn", Account: "123456789012", Issuer: c.Issuer, Audience: c.Audience, Subjects: []string{c.Subject}}
+		s := Spec{Partition: "aws-cn", Account: "123456789012", Issuer: c.Issuer, Grants: []Grant{{Audience: c.Audience, Subjects: []string{c.Subject}}}}
 		pol, err := s.Policy()
 		if err != nil {
 			t.Fatal(err)
@@ -95,8 +95,9 @@ func TestTrustSpecMatchesTrustCondition(t *testing.T) {
 }
 
 func TestTrustSpecSeveralSubjects(t *testing.T) {
-	s := Spec{Account: "123456789012", Audience: []string{"acme"},
-		Subjects: []string{PulumiESCSubject("acme", "prod"), PulumiESCSubject("acme", PulumiESCFromIaCEnv)}}
+	s := Spec{Account: "123456789012"}
+	s.Trust(PulumiESCSubject("acme", "prod"), "acme")
+	s.Trust(PulumiESCSubject("acme", PulumiESCFromIaCEnv), "acme")
 	pol, err := s.Policy()
 	if err != nil {
 		t.Fatal(err)
@@ -110,14 +111,18 @@ func TestTrustSpecSeveralSubjects(t *testing.T) {
 }
 
 func TestTrustSpecValidate(t *testing.T) {
-	good := Spec{Account: "123456789012", Audience: []string{"acme"}, Subjects: []string{"*"}}
+	grant := func(aud, sub []string) []Grant {
+		return []Grant{{Audience: []string{"x"}, Subjects: []string{"y"}}, {Audience: aud, Subjects: sub}}
+	}
+	good := Spec{Account: "123456789012", Grants: grant([]string{"acme"}, []string{"*"})}
 	for name, mod := range map[string]func(*Spec){
 		"short account":  func(s *Spec) { s.Account = "12345" },
 		"letter account": func(s *Spec) { s.Account = "12345678901x" },
-		"no audience":    func(s *Spec) { s.Audience = nil },
-		"empty audience": func(s *Spec) { s.Audience = []string{" "} },
-		"no subject":     func(s *Spec) { s.Subjects = nil },
-		"empty subject":  func(s *Spec) { s.Subjects = []string{""} },
+		"no grant":       func(s *Spec) { s.Grants = nil },
+		"no audience":    func(s *Spec) { s.Grants = grant(nil, []string{"*"}) },
+		"empty audience": func(s *Spec) { s.Grants = grant([]string{" "}, []string{"*"}) },
+		"no subject":     func(s *Spec) { s.Grants = grant([]string{"acme"}, nil) },
+		"empty subject":  func(s *Spec) { s.Grants = grant([]string{"acme"}, []string{""}) },
 		"bad partition":  func(s *Spec) { s.Partition = "AWS" },
 		"no host":        func(s *Spec) { s.Issuer = "https://" },
 	} {
