@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The AWS side of Pulumi's OIDC guide, with the AWS CLI: create (or update)
-# the IAM OIDC identity provider, create (or update) a role whose trust
-# policy accepts the tokens, and attach policies to it. Safe to run again:
-# an existing provider gets the audience added, an existing role gets the
-# trust policy replaced, attaching a policy twice is harmless.
+# The AWS side of Pulumi's OIDC guide (or GitHub Actions', or any issuer's),
+# with the AWS CLI: create (or update) the IAM OIDC identity provider with
+# the audiences the chosen subjects' tokens carry, create (or update) a role
+# whose trust policy accepts the tokens, and attach policies to it. Safe to
+# run again: an existing provider gets the audiences added, an existing role
+# gets the trust policy replaced, attaching a policy twice is harmless.
 #
 #   scripts/aws-setup.sh --role-name pulumi-deploy --org acme --project web \
 #       --policy-arn arn:aws:iam::aws:policy/PowerUserAccess
@@ -16,18 +17,24 @@ usage() {
 	cat <<'USAGE'
 Usage: aws-setup.sh --role-name NAME WHO [options]
 
-WHO is one of (as in `oidc-creds trust-policy`):
-  --org ORG --project PROJECT [--stack STACK]   Pulumi Deployments of a project (or one stack)
-  --org ORG --environment ENV [--esc-from-iac]  Pulumi ESC environment (--esc-from-iac also trusts
-                                                ESC opened from Pulumi IaC: env:<yaml>)
+WHO is one of (as in `oidc-creds trust-policy`, which also picks the audiences
+the identity provider must list):
+  --org ORG --project PROJECT [--stack STACK]   Pulumi Deployments of a project (or one stack): aud ORG
+  --org ORG --environment PROJECT/ENV           Pulumi ESC environment (repeatable): aud aws:ORG; a bare
+        [--esc-from-iac]                        ENV is one of the legacy default project: aud ORG;
+                                                --esc-from-iac also trusts ESC opened from Pulumi IaC
+                                                (env:<yaml>, aud aws:ORG and ORG)
   --org ORG --esc-from-iac                      only ESC opened from Pulumi IaC
+  --github-repo OWNER/REPO [--ref REF]          GitHub Actions jobs of a repository (on a branch or ref,
+        [--github-environment ENV] [--pull-request]  for an environment, for pull requests; repeatable)
   --subject PATTERN --audience AUD              any issuer (with --issuer); both repeatable
 
 Options:
   --account-id ID            the AWS account (default: aws sts get-caller-identity)
   --partition NAME           aws (default), aws-cn, aws-us-gov
-  --issuer URL               OIDC issuer (default https://api.pulumi.com/oidc)
-  --audience AUD             audience the tokens carry (default: --org); repeatable
+  --issuer URL               OIDC issuer (default https://api.pulumi.com/oidc, or
+                             https://token.actions.githubusercontent.com with --github-repo)
+  --audience AUD             audience the tokens carry (default: the subjects' own); repeatable
   --policy-arn ARN           attach this managed policy to the role; repeatable
   --max-session-duration D   the role's maximum session: 1h to 12h (e.g. 2h, 1h30m, 7200)
   --description TEXT         the role's description
@@ -47,9 +54,9 @@ die() {
 
 aws_cli=${AWS:-aws}
 oidc_creds=${OIDC_CREDS:-oidc-creds}
-role_name= account= partition=aws issuer=https://api.pulumi.com/oidc org= project= stack= environment=
+role_name= account= partition=aws issuer= org= project= stack= github_repo= pull_request=
 esc_from_iac= max_session= description= thumbprint= ca_file= dry_run=
-subjects=() audiences=() policy_arns=()
+environments=() refs=() github_environments=() subjects=() audiences=() policy_arns=()
 
 need() { [ $# -ge 2 ] && [ -n "$2" ] || die "$1 needs a value"; }
 while [ $# -gt 0 ]; do
@@ -61,8 +68,12 @@ while [ $# -gt 0 ]; do
 	--org) need "$@"; org=$2; shift ;;
 	--project) need "$@"; project=$2; shift ;;
 	--stack) need "$@"; stack=$2; shift ;;
-	--environment) need "$@"; environment=$2; shift ;;
+	--environment) need "$@"; environments+=("$2"); shift ;;
 	--esc-from-iac) esc_from_iac=1 ;;
+	--github-repo) need "$@"; github_repo=$2; shift ;;
+	--ref) need "$@"; refs+=("$2"); shift ;;
+	--github-environment) need "$@"; github_environments+=("$2"); shift ;;
+	--pull-request) pull_request=1 ;;
 	--subject) need "$@"; subjects+=("$2"); shift ;;
 	--audience) need "$@"; audiences+=("$2"); shift ;;
 	--policy-arn) need "$@"; policy_arns+=("$2"); shift ;;
@@ -81,8 +92,10 @@ done
 [[ $role_name =~ ^[A-Za-z0-9+=,.@_-]{1,64}$ ]] || die "--role-name $role_name is not an IAM role name (1-64 of letters, digits and + = , . @ _ -)"
 command -v "$aws_cli" >/dev/null || die "the AWS CLI ($aws_cli) is not installed; see https://aws.amazon.com/cli/"
 command -v "$oidc_creds" >/dev/null || die "oidc-creds ($oidc_creds) is not on PATH; go install github.com/oidc-creds/oidc-creds@latest, or set OIDC_CREDS"
-[ ${#audiences[@]} -gt 0 ] || [ -z "$org" ] || audiences=("$org")
-[ ${#audiences[@]} -gt 0 ] || die "no audience: pass --org ORG (Pulumi) or --audience AUD"
+if [ -z "$issuer" ]; then
+	issuer=https://api.pulumi.com/oidc
+	[ -z "$github_repo" ] || issuer=https://token.actions.githubusercontent.com
+fi
 
 # --max-session-duration: seconds, or XhYmZs.
 if [ -n "$max_session" ]; then
@@ -141,16 +154,26 @@ if [ -z "$account" ]; then
 fi
 [[ $account =~ ^[0-9]{12}$ ]] || die "account id $account is not 12 digits"
 
-# The trust policy, from oidc-creds (which checks the inputs).
+# The trust policy, and the audiences it trusts (the provider's client IDs),
+# from oidc-creds, which checks the inputs.
 tp=(trust-policy --account-id "$account" --partition "$partition" --issuer "$issuer")
 [ -z "$org" ] || tp+=(--org "$org")
 [ -z "$project" ] || tp+=(--project "$project")
 [ -z "$stack" ] || tp+=(--stack "$stack")
-[ -z "$environment" ] || tp+=(--environment "$environment")
+for e in ${environments[@]+"${environments[@]}"}; do tp+=(--environment "$e"); done
 [ -z "$esc_from_iac" ] || tp+=(--esc-from-iac)
+[ -z "$github_repo" ] || tp+=(--github-repo "$github_repo")
+for r in ${refs[@]+"${refs[@]}"}; do tp+=(--ref "$r"); done
+for e in ${github_environments[@]+"${github_environments[@]}"}; do tp+=(--github-environment "$e"); done
+[ -z "$pull_request" ] || tp+=(--pull-request)
 for s in ${subjects[@]+"${subjects[@]}"}; do tp+=(--subject "$s"); done
-for a in "${audiences[@]}"; do tp+=(--audience "$a"); done
+for a in ${audiences[@]+"${audiences[@]}"}; do tp+=(--audience "$a"); done
 policy=$("$oidc_creds" "${tp[@]}") || exit 2
+ids=$("$oidc_creds" "${tp[@]}" --client-ids 2>/dev/null) || exit 2
+client_ids=()
+while IFS= read -r a; do
+	[ -z "$a" ] || client_ids+=("$a")
+done <<<"$ids"
 
 provider=${issuer#*://}
 provider=${provider%/}
@@ -164,7 +187,7 @@ fi
 
 # 1. The identity provider.
 if lookup "$aws_cli" iam get-open-id-connect-provider --open-id-connect-provider-arn "$provider_arn"; then
-	for a in "${audiences[@]}"; do
+	for a in "${client_ids[@]}"; do
 		change "$aws_cli" iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn "$provider_arn" --client-id "$a"
 	done
 else
@@ -174,7 +197,7 @@ else
 		thumbprint=$("$oidc_creds" "${tpargs[@]}" "$issuer") || exit 5
 	fi
 	[[ $thumbprint =~ ^[0-9a-fA-F]{40}$ ]] || die "thumbprint $thumbprint is not 40 hex digits"
-	change "$aws_cli" iam create-open-id-connect-provider --url "$issuer" --client-id-list "${audiences[@]}" --thumbprint-list "$thumbprint"
+	change "$aws_cli" iam create-open-id-connect-provider --url "$issuer" --client-id-list "${client_ids[@]}" --thumbprint-list "$thumbprint"
 fi
 
 # 2. The role and its trust policy.
