@@ -148,7 +148,7 @@ func (c *TrustPolicyCmd) fromToken(o *IO, s *trust.Spec) error {
 		return &creds.Error{Kind: creds.KindToken, Msg: fmt.Sprintf("the token from %s lacks iss, aud or sub (%s); STS cannot match it against a trust policy", tok.Origin, tok.Describe())}
 	}
 	s.Issuer = cl.Issuer
-	s.Grants = []trust.Grant{{Audience: cl.Audience, Subjects: []string{cl.Subject}}}
+	s.Grants = []trust.Grant{{Audience: cl.Audience, Subjects: []string{cl.Subject}, Exact: true}}
 	return nil
 }
 

@@ -22,14 +22,15 @@ func Provider(issuer string) string {
 }
 
 // Condition is the IAM Condition block that accepts exactly the token
-// with these claims.
+// with these claims: a subject with * or ? in it is matched with
+// StringEquals, so that it is not taken for a pattern.
 func Condition(c token.Claims) string {
 	aud := []string{c.Audience.String()}
 	if len(c.Audience) > 1 {
 		aud = c.Audience
 	}
 	// The same shape as Spec.Policy's Condition (trustpolicy.go).
-	cond := map[string]any{"Condition": condition(Provider(c.Issuer), aud, []string{c.Subject})}
+	cond := map[string]any{"Condition": condition(Provider(c.Issuer), aud, []string{c.Subject}, true)}
 	s := strings.TrimSuffix(encodeJSON(cond), "\n")
 	return strings.TrimSuffix(strings.TrimPrefix(s, "{\n"), "\n}")
 }

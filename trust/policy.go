@@ -30,9 +30,13 @@ type Spec struct {
 // Grant is one statement's Condition: a token is accepted when its aud is
 // one of Audience (StringEquals PROVIDER:aud) and its sub matches one of
 // Subjects (StringLike PROVIDER:sub: * any run, ? one character).
+//
+// Exact grants take Subjects as values, not patterns: one that holds * or ?
+// (which StringLike would expand) goes under StringEquals instead.
 type Grant struct {
 	Audience []string
 	Subjects []string
+	Exact    bool
 }
 
 // Trust adds subject sub for the tokens of audiences auds (any of them),
@@ -154,7 +158,7 @@ func (s Spec) Policy() (string, error) {
 		st := trustStatement{
 			Effect:    "Allow",
 			Action:    "sts:AssumeRoleWithWebIdentity",
-			Condition: condition(s.Provider(), g.Audience, g.Subjects),
+			Condition: condition(s.Provider(), g.Audience, g.Subjects, g.Exact),
 		}
 		st.Principal.Federated = s.ProviderARN()
 		doc.Statement = append(doc.Statement, st)
@@ -165,11 +169,16 @@ func (s Spec) Policy() (string, error) {
 // condition is a trust policy's Condition: StringEquals PROVIDER:aud and
 // StringLike PROVIDER:sub, each a string when there is one value and a
 // list (any of) otherwise. TrustCondition and Spec.Policy share it.
-func condition(provider string, aud, subs []string) map[string]map[string]any {
-	return map[string]map[string]any{
+func condition(provider string, aud, subs []string, exact bool) map[string]map[string]any {
+	c := map[string]map[string]any{
 		"StringEquals": {provider + ":aud": oneOrMany(aud)},
 		"StringLike":   {provider + ":sub": oneOrMany(subs)},
 	}
+	if exact && slices.ContainsFunc(subs, func(s string) bool { return strings.ContainsAny(s, "*?") }) {
+		delete(c, "StringLike")
+		c["StringEquals"][provider+":sub"] = oneOrMany(subs)
+	}
+	return c
 }
 
 func oneOrMany(v []string) any {

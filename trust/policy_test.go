@@ -158,3 +158,39 @@ func TestPulumiSubjects(t *testing.T) {
 		}
 	}
 }
+
+// A subject taken from a token is a value: when it holds * or ?, which
+// StringLike would expand, it is matched with StringEquals. A pattern
+// stays a pattern.
+func TestExactSubjectWithWildcards(t *testing.T) {
+	sub := "repo:o/r:environment:prod*?"
+	c := token.Claims{Issuer: GitHubIssuer, Audience: token.Audience{"sts.amazonaws.com"}, Subject: sub}
+	exact := Spec{Account: "123456789012", Issuer: GitHubIssuer, Grants: []Grant{{Audience: c.Audience, Subjects: []string{sub}, Exact: true}}}
+	pol, err := exact.Policy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Statement []struct{ Condition map[string]map[string]any }
+	}
+	if err := json.Unmarshal([]byte(pol), &doc); err != nil {
+		t.Fatal(err)
+	}
+	cond := doc.Statement[0].Condition
+	if len(cond) != 1 || cond["StringEquals"]["token.actions.githubusercontent.com:sub"] != sub {
+		t.Errorf("exact subject with wildcards: %v", cond)
+	}
+	var fromExplain map[string]map[string]map[string]any
+	if err := json.Unmarshal([]byte("{"+Condition(c)+"}"), &fromExplain); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := mustJSON(fromExplain["Condition"]), mustJSON(cond); a != b {
+		t.Errorf("Condition %s differs from the policy's %s", a, b)
+	}
+	// Without wildcards, and for patterns, the usual StringLike.
+	for _, g := range []Grant{{Audience: []string{"a"}, Subjects: []string{"repo:o/r:ref:refs/heads/main"}, Exact: true}, {Audience: []string{"a"}, Subjects: []string{"repo:o/r:*"}}} {
+		if got := condition("p", g.Audience, g.Subjects, g.Exact); got["StringLike"]["p:sub"] == nil || got["StringEquals"]["p:sub"] != nil {
+			t.Errorf("%+v: %v", g, got)
+		}
+	}
+}

@@ -46,12 +46,12 @@ func TestSpecTrustGroupsByAudience(t *testing.T) {
 	}
 	s.Trust(PulumiESCSubject("acme", PulumiESCFromIaCEnv), PulumiESCFromIaCAudiences("acme")...)
 	want := []Grant{
-		{[]string{"aws:acme"}, []string{"pulumi:environments:org:acme:env:payments/prod", "pulumi:environments:org:acme:env:payments/dev"}},
-		{[]string{"acme"}, []string{"pulumi:environments:org:acme:env:legacy"}},
-		{[]string{"aws:acme", "acme"}, []string{"pulumi:environments:org:acme:env:<yaml>"}},
+		{Audience: []string{"aws:acme"}, Subjects: []string{"pulumi:environments:org:acme:env:payments/prod", "pulumi:environments:org:acme:env:payments/dev"}},
+		{Audience: []string{"acme"}, Subjects: []string{"pulumi:environments:org:acme:env:legacy"}},
+		{Audience: []string{"aws:acme", "acme"}, Subjects: []string{"pulumi:environments:org:acme:env:<yaml>"}},
 	}
 	if !reflect.DeepEqual(s.Grants, want) {
-		t.Fatalf("Grants = %q, want %q", s.Grants, want)
+		t.Fatalf("Grants = %+v, want %+v", s.Grants, want)
 	}
 	if got := s.Audiences(); !reflect.DeepEqual(got, []string{"aws:acme", "acme"}) {
 		t.Errorf("Audiences() = %q", got)
