@@ -67,7 +67,7 @@ END
 func TestGitHubVarsRoundTrip(t *testing.T) {
 	for _, h := range hostile {
 		t.Run(h.name, func(t *testing.T) {
-			vars := []Var{{"BEFORE", "x"}, {"V", h.value}, {"AFTER", "y"}}
+			vars := []Var{{Name: "BEFORE", Value: "x"}, {Name: "V", Value: h.value}, {Name: "AFTER", Value: "y"}}
 			out, err := GitHubVars(vars, "V")
 			if !validUTF8(h.value) || strings.HasSuffix(h.value, "\r") {
 				if !errors.Is(err, ErrUnsupportedValue) || out != (GitHubOutput{}) {
@@ -80,7 +80,7 @@ func TestGitHubVarsRoundTrip(t *testing.T) {
 			}
 			for _, windows := range []bool{false, true} {
 				got, err := testkit.ParseGitHubEnv(out.Env, windows)
-				want := []testkit.EnvVar{{"BEFORE", "x"}, {"V", h.value}, {"AFTER", "y"}}
+				want := []testkit.EnvVar{{Name: "BEFORE", Value: "x"}, {Name: "V", Value: h.value}, {Name: "AFTER", Value: "y"}}
 				if err != nil || !reflect.DeepEqual(got, want) {
 					t.Errorf("windows=%v: the runner reads %q (%v), want %q", windows, got, err, want)
 				}
@@ -109,7 +109,7 @@ func githubLines(s string) []string {
 }
 
 func TestGitHubMasksEscapePercent(t *testing.T) {
-	out, err := GitHubVars([]Var{{"S", "a%0Ab%25c%"}}, "S")
+	out, err := GitHubVars([]Var{{Name: "S", Value: "a%0Ab%25c%"}}, "S")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +126,7 @@ func TestGitHubDelimiterNotInValue(t *testing.T) {
 	draws := []string{"EOF", "xEOFx", "ghadelimiter_2"}
 	defer func(f func() string) { newDelimiter = f }(newDelimiter)
 	newDelimiter = func() string { d := draws[0]; draws = draws[1:]; return d }
-	vars := []Var{{"A", "line\nEOF\nmore"}, {"B", "xEOFx"}}
+	vars := []Var{{Name: "A", Value: "line\nEOF\nmore"}, {Name: "B", Value: "xEOFx"}}
 	out, err := GitHubVars(vars, "A")
 	if err != nil {
 		t.Fatal(err)
@@ -135,7 +135,7 @@ func TestGitHubDelimiterNotInValue(t *testing.T) {
 		t.Errorf("Env =\n%s", out.Env)
 	}
 	got, err := testkit.ParseGitHubEnv(out.Env, false)
-	if err != nil || !reflect.DeepEqual(got, []testkit.EnvVar{{"A", "line\nEOF\nmore"}, {"B", "xEOFx"}}) {
+	if err != nil || !reflect.DeepEqual(got, []testkit.EnvVar{{Name: "A", Value: "line\nEOF\nmore"}, {Name: "B", Value: "xEOFx"}}) {
 		t.Errorf("the runner reads %q (%v)", got, err)
 	}
 	// The real delimiters are fresh and random.
@@ -154,7 +154,7 @@ func TestGitHubEnvAfterUnterminatedLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err := testkit.ParseGitHubEnv("EARLIER=1"+out.Env, false)
-	if err != nil || len(got) != 5 || got[0] != (testkit.EnvVar{"EARLIER", "1"}) || got[2].Value != sample.SecretAccessKey {
+	if err != nil || len(got) != 5 || got[0] != (testkit.EnvVar{Name: "EARLIER", Value: "1"}) || got[2].Value != sample.SecretAccessKey {
 		t.Errorf("the runner reads %q (%v)", got, err)
 	}
 }
@@ -164,11 +164,11 @@ func TestGitHubVarsRefusals(t *testing.T) {
 		"bad name":    {"A-B", "x"},
 		"empty name":  {"", "x"},
 		"name with <": {"A<<B", "x"},
-		"nul":         {"A", "a\x00b"},
-		"bad utf-8":   {"A", "\xff"},
-		"trailing cr": {"A", "ab\r"},
+		"nul":         {Name: "A", Value: "a\x00b"},
+		"bad utf-8":   {Name: "A", Value: "\xff"},
+		"trailing cr": {Name: "A", Value: "ab\r"},
 	} {
-		out, err := GitHubVars([]Var{{"OK", "fine"}, v}, "OK", "A")
+		out, err := GitHubVars([]Var{{Name: "OK", Value: "fine"}, v}, "OK", "A")
 		if err == nil || out != (GitHubOutput{}) {
 			t.Errorf("%s: %+v, %v", name, out, err)
 		}
@@ -200,7 +200,7 @@ func FuzzGitHubVars(f *testing.F) {
 		f.Add(h.value)
 	}
 	f.Fuzz(func(t *testing.T, value string) {
-		out, err := GitHubVars([]Var{{"V", value}, {"W", "w"}}, "V")
+		out, err := GitHubVars([]Var{{"V", value}, {Name: "W", Value: "w"}}, "V")
 		if err != nil {
 			return
 		}
