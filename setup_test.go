@@ -48,11 +48,30 @@ func TestAWSSetupScript(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SCRIPTS", filepath.Join(repo, "scripts"))
 			env.Setenv("HOME", env.WorkDir)
-			return nil
+			return installFakeAWS(env, filepath.Join(repo, "testdata", "aws-setup", "fake-aws.sh"))
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"tlsissuer": cmdTLSIssuer,
 			"status":    cmdStatus,
 		},
 	})
+}
+
+// installFakeAWS puts the stand-in AWS CLI (fake-aws.sh) first on the
+// script's PATH as aws, recording its calls in $WORK/calls.log (AWS_LOG).
+func installFakeAWS(env *testscript.Env, script string) error {
+	src, err := os.ReadFile(script)
+	if err != nil {
+		return err
+	}
+	bin := filepath.Join(env.WorkDir, "bin")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(bin, "aws"), src, 0o755); err != nil {
+		return err
+	}
+	env.Setenv("PATH", bin+string(os.PathListSeparator)+env.Getenv("PATH"))
+	env.Setenv("AWS_LOG", filepath.Join(env.WorkDir, "calls.log"))
+	return nil
 }
