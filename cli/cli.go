@@ -31,7 +31,7 @@ var commands = []command{
 	{"env", "Print credentials as shell statements for eval (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION).", func() any { return &EnvCmd{} }},
 	{"cache", "Show or clear the credential cache.", func() any { return &CacheCmd{} }},
 	{"token", "Show where the OIDC token comes from and its claims (never the token itself).", func() any { return &TokenCmd{} }},
-	{"trust-policy", "Print an IAM role trust policy for AssumeRoleWithWebIdentity (Pulumi Deployments, ESC, the current token, any issuer).", func() any { return &TrustPolicyCmd{} }},
+	{"trust-policy", "Print an IAM role trust policy for AssumeRoleWithWebIdentity (Pulumi Deployments, ESC, GitHub Actions, the current token, any issuer).", func() any { return &TrustPolicyCmd{} }},
 	{"thumbprint", "Print the thumbprint IAM asks for when creating an OIDC identity provider.", func() any { return &ThumbprintCmd{} }},
 	{"doctor", "Check every step from the token to credentials and explain what fails.", func() any { return &DoctorCmd{} }},
 	{"configure-profile", "Add or update an AWS profile whose credential_process runs oidc-creds.", func() any { return &ConfigureProfileCmd{} }},
