@@ -13,7 +13,7 @@ import (
 
 // keyVersion is mixed into every key. Bump it whenever the encoding below or
 // the meaning of a field changes, so old entries are simply never found again.
-const keyVersion = "oidc-creds cache key v1"
+const keyVersion = "oidc-creds cache key v2"
 
 // KeyParts is everything that changes the credentials an exchange returns.
 // Two requests share a cache entry exactly when their KeyParts are equal, up to
@@ -38,6 +38,11 @@ type KeyParts struct {
 	Issuer   string
 	Subject  string
 	Audience []string
+	// Claims is a digest of the token's other claims, those that may change
+	// what STS issues (session tags, claims a trust policy tests), without the
+	// ones that change with every token of one identity (exp, iat, nbf, jti):
+	// see token.Token.ClaimsDigest.
+	Claims string
 	// TokenHash identifies the token itself. Set it (for example to the hex
 	// SHA-256 of the token) only when the token carries no iss/sub/aud claims:
 	// otherwise the claims identify it and a rotated token of the same identity
@@ -76,6 +81,7 @@ func (k KeyParts) Key() string {
 	e.field("iss", k.Issuer)
 	e.field("sub", k.Subject)
 	e.list("aud", k.Audience)
+	e.field("claims-sha256", k.Claims)
 	e.field("token-sha256", k.TokenHash)
 	if k.Source != "" {
 		e.field("source", k.Source)

@@ -19,6 +19,7 @@ func fullKeyParts() KeyParts {
 		Issuer:      "https://api.pulumi.com/oidc",
 		Subject:     "pulumi:deploy:org:acme:project:web:stack:prod:operation:update:scope:write",
 		Audience:    []string{"acme", "other"},
+		Claims:      "claims-digest",
 		TokenHash:   "",
 	}
 }
@@ -41,6 +42,7 @@ func TestKeyEachFieldMatters(t *testing.T) {
 		"Source":           func(k *KeyParts) { k.Source = "abc" },
 		"Parent":           func(k *KeyParts) { k.Parent = strings.Repeat("a", 64) },
 		"ExternalID":       func(k *KeyParts) { k.ExternalID = "ext" },
+		"Claims":           func(k *KeyParts) { k.Claims = "def" },
 	}
 	seen := map[string]string{fullKeyParts().Key(): "base"}
 	for name, mutate := range mutations {
@@ -108,7 +110,7 @@ func TestKeyUnambiguous(t *testing.T) {
 // TestKeyGolden pins the encoding: if it changes, bump keyVersion (old
 // entries must not be misread) and update the value.
 func TestKeyGolden(t *testing.T) {
-	const want = "9df81d6641b4e7a0a0d1c5f2d33f3e9e3905a569fee1a1914af63592c52b3a35"
+	const want = "99c3a0d73e0bb31e26721d37c545c0c2a6d3887669d227cd01b213d90c81db88"
 	if got := fullKeyParts().Key(); got != want {
 		t.Errorf("Key() = %s, want %s", got, want)
 	}
