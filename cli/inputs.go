@@ -95,7 +95,7 @@ func (f *ExchangeFlags) withToken(o *IO, r *exchange.Request, tok *token.Token) 
 	if o.Verbose { // Describe formats every claim: not on the quiet hot path
 		o.Logf("token from %s: %s", tok.Origin, tok.Describe())
 	}
-	if err := tok.CheckTime(timeNow()); err != nil {
+	if err := tok.Check(timeNow()); err != nil {
 		return err
 	}
 	if r.SessionName == "" {
