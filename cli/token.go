@@ -181,14 +181,6 @@ func when(d token.NumericDate, now time.Time) string {
 	}
 }
 
-// roundLeft rounds to the second, or to the minute past an hour.
-func roundLeft(d time.Duration) string {
-	if d >= time.Hour || d <= -time.Hour {
-		return d.Round(time.Minute).String()
-	}
-	return d.Round(time.Second).String()
-}
-
 // orNone shows a claim, or "(none)" when it is empty or blank.
 func orNone(s string) string {
 	if strings.TrimSpace(s) == "" {
@@ -217,4 +209,11 @@ func jsonPrintable(b []byte) []byte {
 		}
 	}
 	return []byte(out.String())
+}
+
+// roundLeft is d in words, as token.Span words the time between two dates:
+// to the second, to the minute past an hour, in days past two days.
+func roundLeft(d time.Duration) string {
+	var t time.Time
+	return token.Span(t, t.Add(d))
 }

@@ -1,13 +1,16 @@
 package cli
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/oidc-creds/oidc-creds/exchange"
 	"github.com/oidc-creds/oidc-creds/internal/testkit"
+	"github.com/oidc-creds/oidc-creds/token"
 )
 
 // runToken runs `oidc-creds token ARGS --token-env T` with raw in T at a
@@ -120,5 +123,27 @@ func TestTokenCmdUnsigned(t *testing.T) {
 	status, out, _ := runToken(t, testkit.JWTWithHeader(t, `{"alg":"HS256"}`, `{"sub":"s","exp":1900000000}`))
 	if status != 0 || !strings.Contains(out, "but signed with an algorithm STS does not accept") {
 		t.Errorf("HS256: status %d\n%s", status, out)
+	}
+}
+
+// Claims quoted in the explanation of a refusal (issuer, audience, subject,
+// the Condition) reach stderr escaped: a line break or an escape sequence in
+// a claim cannot forge a line or drive the terminal.
+func TestExplainHostileClaims(t *testing.T) {
+	raw := testkit.JWT(t, map[string]any{"iss": "https://x\nFAKE: ok\x1b[2J", "aud": "a\u202eb\nFAKE", "sub": "s\x1b]0;t\a\nFAKE", "exp": 1900000000})
+	tok, err := token.Parse(raw, "file t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range []string{"InvalidIdentityToken", "AccessDenied", "InvalidParameterValue"} {
+		msg := "Not authorized; No OpenIDConnect provider; client id"
+		h := newHarness(testkit.APIError(400, code, msg))
+		_, err := h.x.Exchange(context.Background(), exchange.Request{Token: tok, RoleARN: testRole, SessionName: "s", Duration: time.Hour})
+		var stderr strings.Builder
+		report(&stderr, explain(err))
+		noControls(t, code, stderr.String())
+		if strings.Contains(stderr.String(), "\nFAKE") {
+			t.Errorf("%s: a claim forged a line:\n%s", code, stderr.String())
+		}
 	}
 }
