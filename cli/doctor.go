@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -84,8 +85,11 @@ func (c *DoctorCmd) Run(o *IO) error {
 	r := exchange.Request{}
 	tokenOK := c.checkToken(ctx, o, ck, &r)
 	inputsOK := c.checkInputs(ck, in, probs, &r)
-	x, err := c.exchanger(ctx, o)
-	if err != nil {
+	var x *exchange.Exchanger
+	var err error
+	if i := slices.IndexFunc(probs, func(p problem) bool { return p.check == "STS endpoint" }); i >= 0 {
+		ck.fail("STS endpoint", probs[i].err)
+	} else if x, err = c.exchanger(ctx, o); err != nil {
 		ck.fail("STS endpoint", err)
 	} else {
 		ck.ok("STS endpoint", "%s, region %s", x.Endpoint, x.Region)
