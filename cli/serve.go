@@ -33,7 +33,7 @@ func (c *ServeCmd) Run(o *IO) error {
 	defer stop()
 	var b bytes.Buffer
 	if err := format.WriteVars(&b, c.Format, endpointVars(s)); err != nil {
-		return err
+		return formatError(err)
 	}
 	if _, err := o.Stdout.Write(b.Bytes()); err != nil {
 		return err
