@@ -134,7 +134,11 @@ func get(ctx context.Context, u string, roots *x509.CertPool, limit int64) ([]by
 		return nil, nil, &creds.Error{Kind: creds.KindInput, Err: err, Msg: fmt.Sprintf("cannot request %s: %v", u, err)}
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, err := (&http.Client{Transport: tr}).Do(req)
+	resp, err := (&http.Client{Transport: tr, CheckRedirect: sameHost}).Do(req)
+	var cross *crossHostRedirect
+	if errors.As(err, &cross) {
+		return nil, nil, remoteError(err, "%s redirects to %s, another host, which oidc-creds does not follow: the thumbprint must be that of the host the URL names; have that host serve it, or name the other host in the URL (jwks_uri or the issuer)", u, cross.to)
+	}
 	if err != nil {
 		return nil, nil, fetchError(ctx, u, err)
 	}
@@ -149,6 +153,28 @@ func get(ctx context.Context, u string, roots *x509.CertPool, limit int64) ([]by
 	}
 	return body, resp, nil
 }
+
+// maxRedirects bounds the redirects get follows, as net/http does.
+const maxRedirects = 10
+
+// sameHost is get's redirect policy: follow a redirect only to the same
+// host and port over https. The TLS state of the answer is the last
+// server's, so following one to another host would take that host's
+// certificate for the one the URL names.
+func sameHost(req *http.Request, via []*http.Request) error {
+	if len(via) >= maxRedirects {
+		return fmt.Errorf("stopped after %d redirects", maxRedirects)
+	}
+	if from := via[0].URL; req.URL.Scheme != "https" || !strings.EqualFold(req.URL.Host, from.Host) {
+		return &crossHostRedirect{to: req.URL.Redacted()}
+	}
+	return nil
+}
+
+// crossHostRedirect is a redirect sameHost refuses.
+type crossHostRedirect struct{ to string }
+
+func (e *crossHostRedirect) Error() string { return "redirect to " + e.to + " refused: another host" }
 
 // fetchError explains a failed request: TLS verification, timeout, network.
 func fetchError(ctx context.Context, u string, err error) error {
