@@ -64,11 +64,8 @@ func Thumbprint(ctx context.Context, issuer string, o ThumbprintOptions) (*Thumb
 	if resp.StatusCode/100 != 2 {
 		return nil, remoteError(nil, "%s answered HTTP %d; check the issuer URL (it is the token's iss, e.g. %s)", res.Discovery, resp.StatusCode, trust.PulumiIssuer)
 	}
-	var doc struct {
-		Issuer  string `json:"issuer"`
-		JWKSURI string `json:"jwks_uri"`
-	}
-	if err := json.Unmarshal(body, &doc); err != nil || doc.JWKSURI == "" {
+	doc, err := readDiscovery(body)
+	if err != nil || doc.JWKSURI == "" {
 		return nil, remoteError(nil, "%s is not an OpenID Connect discovery document with a jwks_uri; check the issuer URL (it is the token's iss)", res.Discovery)
 	}
 	if doc.Issuer != "" && strings.TrimRight(doc.Issuer, "/") != strings.TrimRight(iss.String(), "/") {
@@ -95,6 +92,28 @@ func Thumbprint(ctx context.Context, issuer string, o ThumbprintOptions) (*Thumb
 	res.Certificate = res.Chain[len(res.Chain)-1]
 	res.Thumbprint = sha1Hex(res.Certificate.Raw)
 	return res, nil
+}
+
+// discovery is what Thumbprint reads of a discovery document.
+type discovery struct{ Issuer, JWKSURI string }
+
+// readDiscovery takes issuer and jwks_uri by their exact names, as STS
+// does: encoding/json would also take a "JWKS_URI" (and let it win over
+// jwks_uri), whose host's certificate would then be printed.
+func readDiscovery(body []byte) (discovery, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(body, &m); err != nil {
+		return discovery{}, err
+	}
+	var d discovery
+	for name, to := range map[string]*string{"issuer": &d.Issuer, "jwks_uri": &d.JWKSURI} {
+		if raw, ok := m[name]; ok {
+			if err := json.Unmarshal(raw, to); err != nil {
+				return discovery{}, err
+			}
+		}
+	}
+	return d, nil
 }
 
 // IssuerURL reads an issuer URL as IAM takes it: https, a host, an optional

@@ -211,3 +211,31 @@ func TestThumbprintRedirects(t *testing.T) {
 		t.Errorf("discovery redirected to another host: %v", err)
 	}
 }
+
+// The discovery document's jwks_uri is taken by its exact name, as STS
+// reads it: a "JWKS_URI" naming another host is not it.
+func TestThumbprintJWKSURIExactName(t *testing.T) {
+	a, b := newChain(t, "real-keys"), newChain(t, "decoy")
+	decoy := testtls.StartIssuer(b)
+	defer decoy.Close()
+	var srv *httptest.Server
+	srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/oidc/.well-known/openid-configuration" {
+			_, _ = w.Write([]byte(`{"issuer":"` + srv.URL + `/oidc","jwks_uri":"` + srv.URL + `/oidc/keys","JWKS_URI":"` + decoy.IssuerURL + `/keys"}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"keys":[]}`))
+	}))
+	srv.TLS = a.TLSConfig()
+	srv.StartTLS()
+	defer srv.Close()
+	pool := a.Pool()
+	pool.AddCert(b.Root)
+	res, err := Thumbprint(ctx(t), srv.URL+"/oidc", ThumbprintOptions{RootCAs: pool})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Thumbprint != a.Thumbprint() || res.JWKSURI != srv.URL+"/oidc/keys" {
+		t.Errorf("thumbprint %s of %s, want %s of the host jwks_uri names", res.Thumbprint, res.JWKSURI, a.Thumbprint())
+	}
+}
