@@ -14,11 +14,21 @@ func TestCacheCmdNoHome(t *testing.T) {
 	for _, v := range []string{"HOME", "XDG_CACHE_HOME", "LocalAppData", "home", "OIDC_CREDS_CACHE_DIR"} {
 		t.Setenv(v, "")
 	}
-	for _, args := range [][]string{{"cache", "path"}, {"cache", "list"}, {"cache", "clear"}, {"cache", "clear", "--expired"}} {
+	for _, args := range [][]string{{"cache", "path"}, {"cache", "list"}, {"cache", "clear"}, {"cache", "clear", "--expired"},
+		{"doctor", "--role-arn", testRole, "--token-env", "NO_SUCH_TOKEN_VARIABLE", "--endpoint-url", "ftp://x"}} {
 		var stdout, stderr strings.Builder
 		status := Main(args, strings.NewReader(""), &stdout, &stderr)
 		want := "set " + homeVariables() + ", or pass --cache-dir DIR (or set OIDC_CREDS_CACHE_DIR)"
-		if status != 2 || stdout.Len() != 0 || !strings.Contains(stderr.String(), "no cache directory: ") || !strings.Contains(stderr.String(), want) {
+		out := stderr.String()
+		if args[0] == "doctor" {
+			out = stdout.String() // its checklist; the token and endpoint fail first
+			if strings.Count(out, "--cache-dir") != 1 {
+				t.Errorf("doctor repeats the advice:\n%s", out)
+			}
+		} else if stdout.Len() != 0 {
+			t.Errorf("%q printed %q", args, stdout.String())
+		}
+		if status < 2 || !strings.Contains(out, "no cache directory: ") || !strings.Contains(out, want) {
 			t.Errorf("%q: status %d, stdout %q, stderr %q; want 2 and %q", args, status, stdout.String(), stderr.String(), want)
 		}
 	}

@@ -239,7 +239,12 @@ func (c *DoctorCmd) checkCache(o *IO, ck *checklist) {
 		return
 	}
 	cc, err := CacheDirFlag{c.CacheDir}.open(o)
-	if err != nil {
+	var worded *creds.Error
+	switch {
+	case errors.As(err, &worded): // says what to set already
+		ck.fail("cache", err)
+		return
+	case err != nil:
 		ck.fail("cache", kindError(creds.KindInput, "the cache cannot be used: %v (--cache-dir or OIDC_CREDS_CACHE_DIR choose another directory)", err))
 		return
 	}
