@@ -100,7 +100,8 @@ func (k KeyParts) Key() string {
 
 // Identity describes the token's identity for humans ([Entry.Identity], shown by
 // `cache list`), e.g. "iss=https://api.pulumi.com/oidc sub=pulumi:… aud=acme".
-// It never includes TokenHash or anything derived from the token's bytes.
+// It never includes TokenHash or anything derived from the token's bytes;
+// it ends in a prefix of Claims when that is set.
 func (k KeyParts) Identity() string {
 	var parts []string
 	if k.Issuer != "" {
@@ -115,7 +116,12 @@ func (k KeyParts) Identity() string {
 		parts = append(parts, "aud="+strings.Join(aud, ","))
 	}
 	if len(parts) == 0 {
-		return "token without iss/sub/aud claims"
+		parts = append(parts, "token without iss/sub/aud claims")
+	}
+	if k.Claims != "" {
+		// Tells apart entries of one identity with other claims (session
+		// tags…); a prefix of the digest, which holds no secret.
+		parts = append(parts, "claims="+k.Claims[:min(12, len(k.Claims))])
 	}
 	return strings.Join(parts, " ")
 }

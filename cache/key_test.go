@@ -132,6 +132,10 @@ func TestIdentity(t *testing.T) {
 	if got := (KeyParts{TokenHash: "deadbeef"}).Identity(); strings.Contains(got, "deadbeef") {
 		t.Errorf("Identity() = %q shows the token hash", got)
 	}
+	k.Claims = "0123456789abcdef0123"
+	if got := k.Identity(); got != want+" claims=0123456789ab" {
+		t.Errorf("Identity() with other claims = %q", got)
+	}
 }
 
 func TestValidKey(t *testing.T) {

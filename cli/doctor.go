@@ -136,7 +136,7 @@ func (c *DoctorCmd) checkToken(ctx context.Context, o *IO, ck *checklist, r *exc
 		ck.fail("token", err)
 		return false
 	}
-	ck.ok("token", "found in %s; CI platform: %s", tok.Origin, describeDetection(token.Detect(nil)))
+	ck.ok("token", "found in %s; CI platform: %s", shown(tok.Origin), describeDetection(token.Detect(nil)))
 	good := true
 	h := tok.Header()
 	switch {

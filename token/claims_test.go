@@ -184,6 +184,11 @@ func TestClaimsDigest(t *testing.T) {
 			t.Errorf("a change of the claims %v keeps the digest", c)
 		}
 	}
+	// A token with no claim but those of Identity and the volatile ones
+	// (Pulumi's) has none to digest.
+	if d := digest(testkit.PulumiClaims()); d != "" {
+		t.Errorf("digest of a token without other claims = %q, want \"\"", d)
+	}
 	// Name and value are delimited: moving bytes between them changes it.
 	if digest(`{"ab":"c"}`) == digest(`{"a":"bc"}`) || digest(`{"a":1,"b":2}`) == digest(`{"a":12}`) {
 		t.Error("the digest does not delimit names and values")

@@ -141,13 +141,17 @@ var volatileClaims = []string{"iss", "sub", "aud", "exp", "iat", "nbf", "jti"}
 // the volatile exp, iat, nbf and jti, by exact name and JSON value, for the
 // cache key: any other claim may change what STS issues (session tags in
 // https://aws.amazon.com/tags, claims a trust policy tests), so tokens that
-// differ in one never share credentials.
+// differ in one never share credentials. It is "" when there is no other
+// claim.
 func (t *Token) ClaimsDigest() string {
 	names := make([]string, 0, len(t.members))
 	for name := range t.members {
 		if !slices.Contains(volatileClaims, name) {
 			names = append(names, name)
 		}
+	}
+	if len(names) == 0 {
+		return ""
 	}
 	slices.Sort(names)
 	h := sha256.New()
