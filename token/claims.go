@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -49,38 +48,82 @@ func (e *claimError) Error() string { return "its " + e.name + " claim " + e.pro
 
 // decodeObject decodes a JSON object into its members by exact name,
 // refusing anything but one object, a name given twice (decoders disagree
-// on which one counts) and text that is not UTF-8.
+// on which one counts) and text that is not UTF-8. The members' values are
+// kept as they are written, for decodeClaims and ClaimsDigest.
 func decodeObject(b []byte) (map[string]json.RawMessage, error) {
-	if !utf8.Valid(b) {
+	switch {
+	case !utf8.Valid(b):
 		return nil, errors.New("it is not UTF-8 text")
+	case !json.Valid(b):
+		return nil, errors.New("it is not valid JSON")
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+	i := skipSpace(b, 0)
+	if b[i] != '{' {
 		return nil, errors.New("it is not a JSON object")
 	}
 	m := map[string]json.RawMessage{}
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return nil, errors.New("it is not valid JSON")
+	// b is valid JSON, so the walk need not check its syntax again.
+	for i = skipSpace(b, i+1); b[i] != '}'; i = skipSpace(b, i+1) {
+		end := skipString(b, i)
+		name := string(b[i+1 : end-1])
+		if bytes.IndexByte(b[i:end], '\\') >= 0 {
+			_ = json.Unmarshal(b[i:end], &name)
 		}
-		name, _ := t.(string)
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, errors.New("it is not valid JSON")
-		}
+		v := skipSpace(b, skipSpace(b, end)+1) // past the colon
+		vend := skipValue(b, v)
 		if _, dup := m[name]; dup {
 			return nil, fmt.Errorf("it names %s twice", strconv.QuoteToASCII(clipName(name)))
 		}
-		m[name] = v
-	}
-	if _, err := dec.Token(); err != nil {
-		return nil, errors.New("it is not valid JSON")
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("it holds more than one JSON value")
+		m[name] = json.RawMessage(b[v:vend])
+		if i = skipSpace(b, vend); b[i] == '}' {
+			break
+		}
 	}
 	return m, nil
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index just past the JSON string starting at b[i].
+func skipString(b []byte, i int) int {
+	for i++; b[i] != '"'; i++ {
+		if b[i] == '\\' {
+			i++
+		}
+	}
+	return i + 1
+}
+
+// skipValue returns the index just past the JSON value starting at b[i].
+func skipValue(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		for depth := 0; ; {
+			switch b[i] {
+			case '"':
+				i = skipString(b, i)
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+	}
+	for i < len(b) && !strings.ContainsRune(",}] \t\n\r", rune(b[i])) {
+		i++
+	}
+	return i
 }
 
 func clipName(s string) string {

@@ -2,9 +2,11 @@ package token
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/internal/testkit"
@@ -108,7 +110,9 @@ func TestParseText(t *testing.T) {
 func TestParsePayloadShape(t *testing.T) {
 	enc := base64.RawURLEncoding.EncodeToString
 	for _, tc := range []struct{ payload, want string }{
-		{`{"sub":"x"} {"sub":"y"}`, "more than one JSON value"},
+		{`{"sub":"x"} {"sub":"y"}`, "not valid JSON"},
+		{` {"a":{"b":[1,"]}\"",{"c":null}]},"sub":"x","sub" : "y"}`, `it names "sub" twice`},
+		{`{"s\u0075b":"x","sub":"y"}`, `it names "sub" twice`},
 		{"{\"sub\":\"\xff\"}", "not UTF-8 text"},
 		{`null`, "not a JSON object"},
 		{`{"sub":"x"`, "not valid JSON"},
@@ -267,4 +271,37 @@ func TestSpan(t *testing.T) {
 	if !strings.Contains(e.Msg, "9999-12-31T23:59:59Z, 7973 years from now") {
 		t.Errorf("message %q", e.Msg)
 	}
+}
+
+// FuzzDecodeObject: the hand-written walk over a valid object finds the
+// members encoding/json finds, value for value, or refuses a repeated name.
+func FuzzDecodeObject(f *testing.F) {
+	for _, s := range []string{`{}`, ` {"a" : 1 , "b":[1,{"c":"}"}], "d":"\"}"} `, `{"a":1,"a":2}`, `{"s\u0075b":true,"x":null}`, `[]`, `{"a":"\\"}`, `{"a":-1.5e3}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := decodeObject(b)
+		var ref map[string]json.RawMessage
+		refErr := json.Unmarshal(b, &ref)
+		if !utf8.Valid(b) || refErr != nil || ref == nil {
+			if err == nil && utf8.Valid(b) {
+				t.Fatalf("decodeObject(%q) accepted what encoding/json refuses: %v", b, refErr)
+			}
+			return
+		}
+		if err != nil {
+			if !strings.Contains(err.Error(), "twice") {
+				t.Fatalf("decodeObject(%q): %v", b, err)
+			}
+			return
+		}
+		if len(m) != len(ref) {
+			t.Fatalf("decodeObject(%q) found %d members, encoding/json %d", b, len(m), len(ref))
+		}
+		for k, v := range ref {
+			if string(m[k]) != string(v) {
+				t.Fatalf("decodeObject(%q)[%q] = %q, want %q", b, k, m[k], v)
+			}
+		}
+	})
 }
