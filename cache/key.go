@@ -13,6 +13,8 @@ import (
 
 // keyVersion is mixed into every key. Bump it whenever the encoding below or
 // the meaning of a field changes, so old entries are simply never found again.
+// v2: Claims. A v1 key of iss/sub/aud stood for any other claims, so a v1
+// entry of a token with broad session tags must not serve a token without.
 const keyVersion = "oidc-creds cache key v2"
 
 // KeyParts is everything that changes the credentials an exchange returns.
