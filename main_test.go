@@ -128,7 +128,7 @@ func server(ts *testscript.TestScript) *teststs.Server {
 	return ts.Value("sts").(*teststs.Server)
 }
 
-// mint [-sub S] [-aud A] [-iss I] [-exp-in D] [-nbf-in D] [-no-exp] FILE
+// mint [-sub S] [-aud A] [-iss I] [-exp-in D] [-nbf-in D] [-no-claims] [-claim NAME=JSON]... FILE
 // writes a signed token to FILE (relative to $WORK); with -env NAME instead
 // of FILE, it sets the variable NAME to the token.
 func cmdMint(ts *testscript.TestScript, neg bool, args []string) {
@@ -165,6 +165,15 @@ func cmdMint(ts *testscript.TestScript, neg bool, args []string) {
 			envName = next()
 		case "-no-claims":
 			claims["sub"], claims["aud"], claims["iss"] = nil, nil, nil
+		case "-claim": // NAME=JSON, e.g. -claim 'https://aws.amazon.com/tags={"principal_tags":{}}'
+			name, value, ok := strings.Cut(next(), "=")
+			var v any
+			d := json.NewDecoder(strings.NewReader(value))
+			d.UseNumber()
+			if !ok || d.Decode(&v) != nil {
+				ts.Fatalf("mint: -claim wants NAME=JSON")
+			}
+			claims[name] = v
 		default:
 			file = a
 		}

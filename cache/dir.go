@@ -8,16 +8,29 @@ import (
 	"path/filepath"
 )
 
+// ErrNoUserCacheDir is wrapped by DefaultDir's error when the system names
+// no user cache directory (no home directory in the environment).
+var ErrNoUserCacheDir = errors.New("no user cache directory")
+
 // DefaultDir returns the default cache directory, "oidc-creds" in the user's
 // cache directory (os.UserCacheDir: $XDG_CACHE_HOME or ~/.cache on linux,
-// ~/Library/Caches on darwin, %LocalAppData% on windows).
+// ~/Library/Caches on darwin, %LocalAppData% on windows). Its error wraps
+// ErrNoUserCacheDir and says which variables are missing.
 func DefaultDir() (string, error) {
 	base, err := os.UserCacheDir()
 	if err != nil {
-		return "", fmt.Errorf("finding the user cache directory: %w; set HOME or XDG_CACHE_HOME, or choose a cache directory explicitly", err)
+		return "", &noUserCacheDir{err}
 	}
 	return filepath.Join(base, "oidc-creds"), nil
 }
+
+type noUserCacheDir struct{ err error }
+
+func (e *noUserCacheDir) Error() string { return e.err.Error() }
+
+func (e *noUserCacheDir) Is(target error) bool { return target == ErrNoUserCacheDir }
+
+func (e *noUserCacheDir) Unwrap() error { return e.err }
 
 // prepareDir creates dir (0700, with parents) if it is missing and checks that
 // it is a usable cache directory: a real directory, not a symlink, and on unix

@@ -13,7 +13,9 @@ import (
 
 // keyVersion is mixed into every key. Bump it whenever the encoding below or
 // the meaning of a field changes, so old entries are simply never found again.
-const keyVersion = "oidc-creds cache key v1"
+// v2: Claims. A v1 key of iss/sub/aud stood for any other claims, so a v1
+// entry of a token with broad session tags must not serve a token without.
+const keyVersion = "oidc-creds cache key v2"
 
 // KeyParts is everything that changes the credentials an exchange returns.
 // Two requests share a cache entry exactly when their KeyParts are equal, up to
@@ -38,6 +40,11 @@ type KeyParts struct {
 	Issuer   string
 	Subject  string
 	Audience []string
+	// Claims is a digest of the token's other claims, those that may change
+	// what STS issues (session tags, claims a trust policy tests), without the
+	// ones that change with every token of one identity (exp, iat, nbf, jti):
+	// see token.Token.ClaimsDigest.
+	Claims string
 	// TokenHash identifies the token itself. Set it (for example to the hex
 	// SHA-256 of the token) only when the token carries no iss/sub/aud claims:
 	// otherwise the claims identify it and a rotated token of the same identity
@@ -76,6 +83,7 @@ func (k KeyParts) Key() string {
 	e.field("iss", k.Issuer)
 	e.field("sub", k.Subject)
 	e.list("aud", k.Audience)
+	e.field("claims-sha256", k.Claims)
 	e.field("token-sha256", k.TokenHash)
 	if k.Source != "" {
 		e.field("source", k.Source)
@@ -94,7 +102,8 @@ func (k KeyParts) Key() string {
 
 // Identity describes the token's identity for humans ([Entry.Identity], shown by
 // `cache list`), e.g. "iss=https://api.pulumi.com/oidc sub=pulumi:… aud=acme".
-// It never includes TokenHash or anything derived from the token's bytes.
+// It never includes TokenHash or anything derived from the token's bytes;
+// it ends in a prefix of Claims when that is set.
 func (k KeyParts) Identity() string {
 	var parts []string
 	if k.Issuer != "" {
@@ -109,7 +118,12 @@ func (k KeyParts) Identity() string {
 		parts = append(parts, "aud="+strings.Join(aud, ","))
 	}
 	if len(parts) == 0 {
-		return "token without iss/sub/aud claims"
+		parts = append(parts, "token without iss/sub/aud claims")
+	}
+	if k.Claims != "" {
+		// Tells apart entries of one identity with other claims (session
+		// tags…); a prefix of the digest, which holds no secret.
+		parts = append(parts, "claims="+k.Claims[:min(12, len(k.Claims))])
 	}
 	return strings.Join(parts, " ")
 }

@@ -19,6 +19,7 @@ func fullKeyParts() KeyParts {
 		Issuer:      "https://api.pulumi.com/oidc",
 		Subject:     "pulumi:deploy:org:acme:project:web:stack:prod:operation:update:scope:write",
 		Audience:    []string{"acme", "other"},
+		Claims:      "claims-digest",
 		TokenHash:   "",
 	}
 }
@@ -41,6 +42,7 @@ func TestKeyEachFieldMatters(t *testing.T) {
 		"Source":           func(k *KeyParts) { k.Source = "abc" },
 		"Parent":           func(k *KeyParts) { k.Parent = strings.Repeat("a", 64) },
 		"ExternalID":       func(k *KeyParts) { k.ExternalID = "ext" },
+		"Claims":           func(k *KeyParts) { k.Claims = "def" },
 	}
 	seen := map[string]string{fullKeyParts().Key(): "base"}
 	for name, mutate := range mutations {
@@ -108,14 +110,14 @@ func TestKeyUnambiguous(t *testing.T) {
 // TestKeyGolden pins the encoding: if it changes, bump keyVersion (old
 // entries must not be misread) and update the value.
 func TestKeyGolden(t *testing.T) {
-	const want = "9df81d6641b4e7a0a0d1c5f2d33f3e9e3905a569fee1a1914af63592c52b3a35"
+	const want = "99c3a0d73e0bb31e26721d37c545c0c2a6d3887669d227cd01b213d90c81db88"
 	if got := fullKeyParts().Key(); got != want {
 		t.Errorf("Key() = %s, want %s", got, want)
 	}
 	// A hop of a role chain: Parent and ExternalID are encoded when set
 	// (and only then, so the key above did not change when they came).
 	chained := KeyParts{Parent: strings.Repeat("ab", 32), RoleARN: "arn:aws:iam::222222222222:role/deploy", SessionName: "s", ExternalID: "ext"}
-	if got, want := chained.Key(), "0cb58e44c6ba7edc3642f39fb3955ba119c0028f32ef818e1581f8f669f5f03a"; got != want {
+	if got, want := chained.Key(), "82dcc3ae88b70efe7d3e92dd3995f608b3daf3d0d005aed83abbd54131a4ddb3"; got != want {
 		t.Errorf("chained Key() = %s, want %s", got, want)
 	}
 }
@@ -129,6 +131,10 @@ func TestIdentity(t *testing.T) {
 	}
 	if got := (KeyParts{TokenHash: "deadbeef"}).Identity(); strings.Contains(got, "deadbeef") {
 		t.Errorf("Identity() = %q shows the token hash", got)
+	}
+	k.Claims = "0123456789abcdef0123"
+	if got := k.Identity(); got != want+" claims=0123456789ab" {
+		t.Errorf("Identity() with other claims = %q", got)
 	}
 }
 

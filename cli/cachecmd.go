@@ -2,10 +2,15 @@ package cli
 
 import (
 	"fmt"
+	"io"
+	"runtime"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/oidc-creds/oidc-creds/cache"
+	"github.com/oidc-creds/oidc-creds/creds"
+	"github.com/oidc-creds/oidc-creds/token"
 )
 
 // CacheCmd groups the cache subcommands.
@@ -20,16 +25,32 @@ type CacheDirFlag struct {
 	CacheDir string `name:"cache-dir" env:"OIDC_CREDS_CACHE_DIR" placeholder:"DIR" help:"Credential cache directory (default: oidc-creds under the user cache directory)."`
 }
 
-// dir is --cache-dir, else the default cache directory.
+// dir is --cache-dir, else the default cache directory. Without a home
+// directory there is no default: an input problem, said with what to set.
 func (f CacheDirFlag) dir() (string, error) {
 	if f.CacheDir != "" {
 		return f.CacheDir, nil
 	}
 	d, err := cache.DefaultDir()
 	if err != nil {
-		return "", fmt.Errorf("%w (--cache-dir or OIDC_CREDS_CACHE_DIR)", err)
+		return "", &creds.Error{Kind: creds.KindInput, Err: err,
+			Msg: fmt.Sprintf("no cache directory: %v; set %s, or pass --cache-dir DIR (or set OIDC_CREDS_CACHE_DIR)", err, homeVariables())}
 	}
 	return d, nil
+}
+
+// homeVariables names what os.UserCacheDir derives the cache directory
+// from on this system.
+func homeVariables() string {
+	switch runtime.GOOS {
+	case "windows":
+		return "LocalAppData"
+	case "darwin", "ios":
+		return "HOME"
+	case "plan9":
+		return "home"
+	}
+	return "HOME (or XDG_CACHE_HOME to an absolute path)"
 }
 
 func (f CacheDirFlag) open(o *IO) (*cache.Cache, error) {
@@ -66,23 +87,47 @@ func (c *CacheListCmd) Run(o *IO) error {
 	if err != nil {
 		return err
 	}
-	w := tabwriter.NewWriter(o.Stdout, 2, 4, 2, ' ', 0)
+	var b strings.Builder
+	w := tabwriter.NewWriter(&b, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "ROLE\tSESSION\tIDENTITY\tEXPIRES\tLEFT")
 	now := timeNow()
+	var unreadable []string
 	for _, l := range entries {
 		if l.Entry == nil {
-			fmt.Fprintf(w, "(unreadable %s)\t\t\t\t\n", l.Path)
+			unreadable = append(unreadable, fmt.Sprintf("unreadable entry %s: %s", shown(l.Path), unreadableReason(l)))
 			continue
 		}
 		e := l.Entry
-		left := e.Credentials.Expiration.Sub(now).Round(time.Second)
-		leftText := left.String()
-		if left <= 0 {
-			leftText = "expired"
+		left := "expired"
+		if e.Credentials.Expiration.After(now) {
+			left = token.Span(now, e.Credentials.Expiration)
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", e.Role, e.Session, e.Identity, e.Credentials.Expiration.UTC().Format(time.RFC3339), leftText)
+		// Every field comes from a file that anyone running as this user
+		// may have written: shown, never raw.
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", shown(e.Role), shown(e.Session), shown(e.Identity), e.Credentials.Expiration.UTC().Format(time.RFC3339), left)
 	}
-	return w.Flush()
+	w.Flush() // a strings.Builder does not fail
+	for _, u := range unreadable {
+		b.WriteString(u + "\n")
+	}
+	if len(unreadable) > 0 {
+		b.WriteString("(oidc-creds cache clear --expired removes unreadable entries)\n")
+	}
+	_, err = io.WriteString(o.Stdout, clean(b.String()))
+	return err
+}
+
+// unreadableReason says why an entry could not be read, without the path
+// the error repeats.
+func unreadableReason(l cache.Listed) string {
+	if l.Err == nil {
+		return "not a valid entry"
+	}
+	msg := token.PathCause(l.Err).Error()
+	if rest, ok := strings.CutPrefix(l.Err.Error(), l.Path+": "); ok {
+		msg = rest
+	}
+	return msg
 }
 
 // CacheClearCmd removes entries.
@@ -101,6 +146,6 @@ func (c *CacheClearCmd) Run(o *IO) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(o.Stdout, "removed %d cached credential(s) from %s\n", n, cc.Dir())
+	_, err = fmt.Fprintf(o.Stdout, "removed %d cached credential(s) from %s\n", n, shown(cc.Dir()))
 	return err
 }

@@ -66,13 +66,13 @@ type IO struct {
 // Logf prints a -v diagnostic line on stderr.
 func (o *IO) Logf(format string, args ...any) {
 	if o.Verbose {
-		fmt.Fprint(o.Stderr, redactTokens(fmt.Sprintf("oidc-creds: "+format+"\n", args...)))
+		fmt.Fprint(o.Stderr, clean(fmt.Sprintf("oidc-creds: "+format+"\n", args...)))
 	}
 }
 
 // Warnf prints a warning line on stderr.
 func (o *IO) Warnf(format string, args ...any) {
-	fmt.Fprint(o.Stderr, redactTokens(fmt.Sprintf("oidc-creds: warning: "+format+"\n", args...)))
+	fmt.Fprint(o.Stderr, clean(fmt.Sprintf("oidc-creds: warning: "+format+"\n", args...)))
 }
 
 // Exit statuses besides those of creds.Kind.
@@ -111,8 +111,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int)
 		return status
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "oidc-creds: %s\n", redactTokens(err.Error()))
-		fmt.Fprintf(stderr, "run 'oidc-creds --help' or 'oidc-creds %s --help' for usage\n", firstWord(args))
+		fmt.Fprintf(stderr, "oidc-creds: %s\n%s\n", clean(err.Error()), usageHint(err, args))
 		return exitUsage
 	}
 	o := &IO{Stdin: stdin, Stdout: stdout, Stderr: stderr, Verbose: c.Verbose}
@@ -124,13 +123,51 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int)
 
 type exitPanic struct{}
 
+// firstWord is the first argument that is not a flag, or "".
 func firstWord(args []string) string {
 	for _, a := range args {
 		if !strings.HasPrefix(a, "-") {
 			return a
 		}
 	}
-	return "COMMAND"
+	return ""
+}
+
+// usageHint says where the usage of a command line that did not parse is
+// shown. It names only a command that exists (the one kong reached, else
+// a command name among args) and never repeats other words of the
+// command line: a flag's value, or a token given where a command belongs.
+func usageHint(err error, args []string) string {
+	var pe *kong.ParseError
+	if errors.As(err, &pe) && pe.Context != nil {
+		if path := commandPath(pe.Context.Selected()); path != "" {
+			return "run 'oidc-creds " + path + " --help' for usage"
+		}
+	}
+	for i, a := range args {
+		for _, c := range commands {
+			if a != c.name {
+				continue
+			}
+			if i > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-v" && args[0] != "--verbose" {
+				return "run 'oidc-creds " + a + " --help' for usage; a command's flags go after its name"
+			}
+			return "run 'oidc-creds " + a + " --help' for usage"
+		}
+	}
+	return "run 'oidc-creds --help' for usage"
+}
+
+// commandPath is the names of the commands from the top down to n, e.g.
+// "cache list"; "" when n is no command.
+func commandPath(n *kong.Node) string {
+	var names []string
+	for ; n != nil; n = n.Parent {
+		if n.Type == kong.CommandNode {
+			names = append([]string{n.Name}, names...)
+		}
+	}
+	return strings.Join(names, " ")
 }
 
 // report prints err on stderr and returns its exit status.
@@ -139,7 +176,7 @@ func report(stderr io.Writer, err error) int {
 	if errors.As(err, &s) { // exec: the command's own status
 		return int(s)
 	}
-	msg := redactTokens(err.Error())
+	msg := clean(err.Error())
 	fmt.Fprintf(stderr, "oidc-creds: %s\n", strings.ReplaceAll(msg, "\n", "\n  "))
 	var ec interface{ ExitCode() int }
 	if errors.As(err, &ec) {

@@ -110,5 +110,12 @@ func originOf(src token.Source) string {
 
 // exchanger is the STS client the flags choose.
 func (f *ExchangeFlags) exchanger(ctx context.Context, o *IO) (*exchange.Exchanger, error) {
-	return exchange.NewExchanger(ctx, exchange.ClientOptions{Region: f.Region, EndpointURL: f.EndpointURL, Logf: o.Logf})
+	x, err := exchange.NewExchanger(ctx, exchange.ClientOptions{Region: f.Region, EndpointURL: f.EndpointURL, Logf: o.Logf})
+	if err != nil {
+		return nil, err
+	}
+	if err := f.checkResolved(x); err != nil {
+		return nil, err
+	}
+	return x, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,7 +34,7 @@ type checklist struct {
 
 func (c *checklist) line(mark, name, text string) {
 	c.n++
-	text = strings.ReplaceAll(strings.TrimRight(redactTokens(text), "\n"), "\n", "\n        ")
+	text = strings.ReplaceAll(strings.TrimRight(clean(text), "\n"), "\n", "\n        ")
 	fmt.Fprintf(c.w, "%-6s  %s: %s\n", mark, name, text)
 }
 
@@ -84,8 +85,11 @@ func (c *DoctorCmd) Run(o *IO) error {
 	r := exchange.Request{}
 	tokenOK := c.checkToken(ctx, o, ck, &r)
 	inputsOK := c.checkInputs(ck, in, probs, &r)
-	x, err := c.exchanger(ctx, o)
-	if err != nil {
+	var x *exchange.Exchanger
+	var err error
+	if i := slices.IndexFunc(probs, func(p problem) bool { return p.check == "STS endpoint" }); i >= 0 {
+		ck.fail("STS endpoint", probs[i].err)
+	} else if x, err = c.exchanger(ctx, o); err != nil {
 		ck.fail("STS endpoint", err)
 	} else {
 		ck.ok("STS endpoint", "%s, region %s", x.Endpoint, x.Region)
@@ -132,15 +136,18 @@ func (c *DoctorCmd) checkToken(ctx context.Context, o *IO, ck *checklist, r *exc
 		ck.fail("token", err)
 		return false
 	}
-	ck.ok("token", "found in %s; CI platform: %s", tok.Origin, describeDetection(token.Detect(nil)))
+	ck.ok("token", "found in %s; CI platform: %s", shown(tok.Origin), describeDetection(token.Detect(nil)))
 	good := true
 	h := tok.Header()
 	switch {
+	case tok.Unsigned():
+		ck.fail("token signature", tok.CheckSigned())
+		good = false
 	case !token.STSAlgorithm(h.Alg):
 		ck.fail("token signature", kindError(creds.KindToken, "signed with %q; STS accepts only RS256, RS384, RS512, ES256, ES384 and ES512", h.Alg))
 		good = false
 	case h.Kid != "":
-		ck.ok("token signature", "%s, key id %s (STS checks it against the issuer's keys)", h.Alg, h.Kid)
+		ck.ok("token signature", "%s, key id %s (STS checks it against the issuer's keys)", h.Alg, shown(h.Kid))
 	default:
 		ck.ok("token signature", "%s (STS checks it against the issuer's keys)", h.Alg)
 	}
@@ -149,21 +156,21 @@ func (c *DoctorCmd) checkToken(ctx context.Context, o *IO, ck *checklist, r *exc
 		ck.fail("issuer (iss)", kindError(creds.KindToken, "the token has no iss claim; STS finds the identity provider by it"))
 		good = false
 	} else {
-		ck.ok("issuer (iss)", "%s (IAM identity provider %s)", cl.Issuer, trust.Provider(cl.Issuer))
+		ck.ok("issuer (iss)", "%s (IAM identity provider %s)", shown(cl.Issuer), shown(trust.Provider(cl.Issuer)))
 	}
 	if len(cl.Audience) == 0 {
 		ck.fail("audience (aud)", kindError(creds.KindToken, "the token has no aud claim; the identity provider must list it as a client ID"))
 		good = false
 	} else {
-		ck.ok("audience (aud)", "%s (a client ID of the identity provider, and the trust policy's StringEquals %s:aud)", cl.Audience.String(), trust.Provider(cl.Issuer))
+		ck.ok("audience (aud)", "%s (a client ID of the identity provider, and the trust policy's StringEquals %s:aud)", shown(cl.Audience.String()), shown(trust.Provider(cl.Issuer)))
 	}
 	if cl.Subject == "" {
 		ck.fail("subject (sub)", kindError(creds.KindToken, "the token has no sub claim; the trust policy matches it"))
 		good = false
 	} else if p, ok := token.ParsePulumiSubject(cl.Subject); ok {
-		ck.ok("subject (sub)", "%s\n%s", cl.Subject, p)
+		ck.ok("subject (sub)", "%s\n%s", shown(cl.Subject), shown(p.String()))
 	} else {
-		ck.ok("subject (sub)", "%s", cl.Subject)
+		ck.ok("subject (sub)", "%s", shown(cl.Subject))
 	}
 	now := timeNow()
 	switch err := tok.CheckTime(now); {
@@ -174,7 +181,7 @@ func (c *DoctorCmd) checkToken(ctx context.Context, o *IO, ck *checklist, r *exc
 		ck.fail("token validity", kindError(creds.KindToken, "the token has no exp claim; STS refuses tokens without one"))
 		good = false
 	default:
-		ck.ok("token validity", "expires at %s (in %s)", cl.Expiry.UTC().Format(time.RFC3339), roundLeft(cl.Expiry.Sub(now)))
+		ck.ok("token validity", "expires at %s (in %s)", cl.Expiry.UTC().Format(time.RFC3339), token.Span(now, cl.Expiry.Time))
 	}
 	if good {
 		r.Token = tok
@@ -225,44 +232,6 @@ func (c *DoctorCmd) checkInputs(ck *checklist, in inputs, probs []problem, r *ex
 	return good
 }
 
-// hint says what to run next after a refused exchange.
-func (c *DoctorCmd) hint(err error, r exchange.Request) string {
-	var ce *exchange.CallError
-	if !errors.As(err, &ce) || r.Token == nil {
-		return ""
-	}
-	cl := r.Token.Claims
-	switch ce.Code {
-	case "AccessDenied", "IDPRejectedClaim":
-		env, src := "", ""
-		if t, ok, _ := c.chosen(); ok {
-			src = " --" + t.name + " " + shellWord(t.value)
-		} else if c.Audience != token.DefaultAudience { // trust-policy has no --audience for the request
-			env = "OIDC_CREDS_AUDIENCE=" + shellWord(c.Audience) + " "
-		}
-		return fmt.Sprintf("a whole trust policy that accepts this token: %soidc-creds trust-policy --from-token --role-arn %s%s", env, r.RoleARN, src)
-	case "InvalidIdentityToken":
-		return fmt.Sprintf("to create the identity provider: aws iam create-open-id-connect-provider --url %s --client-id-list %s --thumbprint-list \"$(oidc-creds thumbprint %s)\" (or scripts/aws-setup.sh)",
-			cl.Issuer, cl.Audience.String(), cl.Issuer)
-	}
-	return ""
-}
-
-func withHint(err error, hint string) error {
-	if hint == "" {
-		return err
-	}
-	return &hinted{err: err, hint: hint}
-}
-
-type hinted struct {
-	err  error
-	hint string
-}
-
-func (h *hinted) Error() string { return h.err.Error() + "\nhint: " + h.hint }
-func (h *hinted) Unwrap() error { return h.err }
-
 // checkCache checks that the cache directory can be used.
 func (c *DoctorCmd) checkCache(o *IO, ck *checklist) {
 	if c.NoCache {
@@ -270,7 +239,12 @@ func (c *DoctorCmd) checkCache(o *IO, ck *checklist) {
 		return
 	}
 	cc, err := CacheDirFlag{c.CacheDir}.open(o)
-	if err != nil {
+	var worded *creds.Error
+	switch {
+	case errors.As(err, &worded): // says what to set already
+		ck.fail("cache", err)
+		return
+	case err != nil:
 		ck.fail("cache", kindError(creds.KindInput, "the cache cannot be used: %v (--cache-dir or OIDC_CREDS_CACHE_DIR choose another directory)", err))
 		return
 	}

@@ -1,6 +1,12 @@
 package cli
 
-import "github.com/oidc-creds/oidc-creds/format"
+import (
+	"errors"
+	"fmt"
+
+	"github.com/oidc-creds/oidc-creds/creds"
+	"github.com/oidc-creds/oidc-creds/format"
+)
 
 // EnvCmd prints shell statements that set the credentials.
 type EnvCmd struct {
@@ -25,11 +31,22 @@ func (c *EnvCmd) Run(o *IO) error {
 		return err
 	}
 	if gh == nil {
-		return format.Env(o.Stdout, c.Format, creds)
+		return formatError(format.Env(o.Stdout, c.Format, creds))
 	}
 	out, err := format.GitHubEnv(creds)
 	if err != nil {
-		return err
+		return formatError(err)
 	}
 	return gh.write(o, out)
+}
+
+// formatError words a value that --format cannot carry: bad input (exit 2),
+// since another --format carries it; other errors are returned as they are.
+func formatError(err error) error {
+	var ue *format.UnsupportedError
+	if !errors.As(err, &ue) {
+		return err
+	}
+	return &creds.Error{Kind: creds.KindInput, Err: err,
+		Msg: fmt.Sprintf("--format %s cannot carry the value of %s faithfully (%v); use --format %s", ue.Format, ue.Name, ue.Err, ue.Instead)}
 }

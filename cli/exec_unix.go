@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
 	"syscall"
 )
 
@@ -18,7 +19,9 @@ var forwardedSignals = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGH
 var stopSignals = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP}
 
 // runChild starts cmd, forwards signals to it until it exits and returns
-// its exit status: 128+N when signal N killed it, as shells report it.
+// its exit status: 128+N when signal N killed it, as shells report it. On
+// Linux the command gets SIGTERM if oidc-creds dies first, even by SIGKILL
+// (setParentDeathSignal); elsewhere it keeps running.
 //
 // SIGINT and SIGQUIT are not forwarded when oidc-creds runs in the
 // foreground of its terminal: the terminal sent them to the command as
@@ -34,11 +37,24 @@ func runChild(cmd *exec.Cmd, o *IO) (int, error) {
 	ch := make(chan os.Signal, 16)
 	signal.Notify(ch, sigs...)
 	defer signal.Stop(ch)
-	if err := cmd.Start(); err != nil {
+	setParentDeathSignal(cmd)
+	started, done := make(chan error, 1), make(chan error, 1)
+	go func() {
+		// The parent-death signal (Linux) is sent when the thread that
+		// started the command ends, not the process: this goroutine keeps
+		// its thread, and so the thread lives, until the command has exited
+		// (it never unlocks, so the runtime ends the thread with it).
+		runtime.LockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
+		done <- cmd.Wait()
+	}()
+	if err := <-started; err != nil {
 		return 0, err
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
 	for {
 		select {
 		case sig := <-ch:

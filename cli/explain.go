@@ -8,6 +8,7 @@ import (
 
 	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/token"
 	"github.com/oidc-creds/oidc-creds/trust"
 )
 
@@ -41,7 +42,7 @@ var stsRules = []stsRule{
 	}},
 	{code: "InvalidIdentityToken", say: func(e *exchange.CallError) string {
 		c := e.Request.Token.Claims
-		return fmt.Sprintf("STS did not accept the token: the account has no identity provider for issuer %q, or it does not list the audience %q, or the signature could not be verified; create the provider (URL %s, audience %s) in IAM", c.Issuer, c.Audience.String(), c.Issuer, c.Audience.String())
+		return fmt.Sprintf("STS did not accept the token: the account has no identity provider for issuer %q, or it does not list the audience %q, or the signature could not be verified; create the provider (URL %s, audience %s) in IAM", c.Issuer, c.Audience.String(), shown(c.Issuer), shown(c.Audience.String()))
 	}},
 	{code: "ExpiredTokenException", kind: creds.KindToken, say: tokenExpired},
 	{code: "InvalidParameterValue", contains: []string{"expired"}, kind: creds.KindToken, say: tokenExpired},
@@ -161,7 +162,7 @@ func trustDetail(e *exchange.CallError) string {
 
 func audienceUnknown(e *exchange.CallError) string {
 	c := e.Request.Token.Claims
-	return fmt.Sprintf("the identity provider for %s in this account does not list the token's audience %q; add it as a client ID (audience) of the provider, or request the token for an audience the provider lists", c.Issuer, c.Audience.String())
+	return fmt.Sprintf("the identity provider for %s in this account does not list the token's audience %q; add it as a client ID (audience) of the provider, or request the token for an audience the provider lists", shown(c.Issuer), c.Audience.String())
 }
 
 func tokenExpired(e *exchange.CallError) string {
@@ -170,7 +171,7 @@ func tokenExpired(e *exchange.CallError) string {
 		return "STS says the token has expired; get a fresh token from the identity provider"
 	}
 	return fmt.Sprintf("STS says the token expired at %s (%s ago); get a fresh token from the identity provider or check this machine's clock",
-		exp.UTC().Format(time.RFC3339), roundLeft(timeNow().Sub(exp.Time)))
+		exp.UTC().Format(time.RFC3339), token.Span(exp.Time, timeNow()))
 }
 
 func noIssuer(e *exchange.CallError) bool     { return e.Request.Token.Claims.Issuer == "" }

@@ -23,7 +23,7 @@ type inputs struct {
 // problem is an input that failed its check, with the doctor check it
 // belongs to.
 type problem struct {
-	check string // "role ARN", "session", "timeout" or "refresh window"
+	check string // "role ARN", "session", "STS endpoint", "timeout" or "refresh window"
 	err   error
 }
 
@@ -57,6 +57,16 @@ func (f *ExchangeFlags) check(ctx context.Context) (inputs, []problem) {
 		in.sessionName = f.SessionName
 	}
 	f.checkChain(&in, fail)
+	if f.Region != "" {
+		if err := checkRegion(f.Region, "--region"); err != nil {
+			fail("STS endpoint", err)
+		}
+	}
+	if f.EndpointURL != "" {
+		if err := checkEndpointURL(f.EndpointURL, "--endpoint-url"); err != nil {
+			fail("STS endpoint", err)
+		}
+	}
 	if f.Timeout <= 0 {
 		fail("timeout", usageError("--timeout must be positive, e.g. 30s"))
 	}
@@ -95,7 +105,7 @@ func (f *ExchangeFlags) withToken(o *IO, r *exchange.Request, tok *token.Token) 
 	if o.Verbose { // Describe formats every claim: not on the quiet hot path
 		o.Logf("token from %s: %s", tok.Origin, tok.Describe())
 	}
-	if err := tok.CheckTime(timeNow()); err != nil {
+	if err := tok.Check(timeNow()); err != nil {
 		return err
 	}
 	if r.SessionName == "" {

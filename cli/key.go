@@ -28,6 +28,7 @@ var sdkEnvironment = []string{
 func (f *ExchangeFlags) keyParts(r exchange.Request) cache.KeyParts {
 	kp := f.inputKeyParts(r)
 	kp.Issuer, kp.Subject, kp.Audience, kp.TokenHash = r.Token.Identity()
+	kp.Claims = r.Token.ClaimsDigest()
 	return kp
 }
 

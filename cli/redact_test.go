@@ -44,6 +44,13 @@ func TestMainNeverEchoesAToken(t *testing.T) {
 		{"process", "--role-arn", role, "--token-env", "X", "--session-name", jwt},
 		{"process", "--role-arn", role, "--token-env", "X", "--policy-arn", jwt},
 		{"env", "--role-arn", role, "--token-env", "X", "--format", jwt},
+		// A flag and its value before the command name, or a token as the
+		// first word: the usage hint must not take it for a command.
+		{"--token-env", jwt, "process"},
+		{"--token-file", jwt, "env", "--role-arn", role},
+		{jwt},
+		{jwt, "process"},
+		{"-v", jwt},
 	} {
 		var stdout, stderr strings.Builder
 		status := Main(args, strings.NewReader(""), &stdout, &stderr)
@@ -93,4 +100,63 @@ func FuzzRedactTokens(f *testing.F) {
 			i += j + 3
 		}
 	})
+}
+
+// The usage hint names a command that exists, or none.
+func TestUsageHint(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"frobnicate"}, "run 'oidc-creds --help' for usage"},
+		{[]string{"process", "--no-such-flag"}, "run 'oidc-creds process --help' for usage"},
+		{[]string{"cache", "frob"}, "run 'oidc-creds cache --help' for usage"},
+		{[]string{"cache", "list", "--nope"}, "run 'oidc-creds cache list --help' for usage"},
+		{[]string{"--token-env", "NAME", "process"}, "run 'oidc-creds process --help' for usage; a command's flags go after its name"},
+		{[]string{"--role-arn", "arn:aws:iam::123456789012:role/x", "cache", "list"}, "run 'oidc-creds cache --help' for usage; a command's flags go after its name"},
+		{[]string{"--bogus"}, "run 'oidc-creds --help' for usage"},
+	} {
+		var stdout, stderr strings.Builder
+		if status := Main(tc.args, strings.NewReader(""), &stdout, &stderr); status != exitUsage {
+			t.Errorf("%q: status %d", tc.args, status)
+		}
+		lines := strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")
+		if got := lines[len(lines)-1]; got != tc.want {
+			t.Errorf("%q: hint %q, want %q", tc.args, got, tc.want)
+		}
+	}
+}
+
+// clean and shown keep text readable and stop control characters: escape
+// sequences, carriage returns, bidirectional overrides, invalid UTF-8.
+func TestCleanAndShown(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain text, ünïcode ok":     "plain text, ünïcode ok",
+		"two\nlines\tand a tab":      "two\nlines\tand a tab",
+		"red \x1b[31mtext\x1b[0m":    `red \x1b[31mtext\x1b[0m`,
+		"over\rwrite":                `over\x0dwrite`,
+		"bell\a del\x7f":             `bell\x07 del\x7f`,
+		"csi \u009b31m":              `csi \u009b31m`,
+		"evil\u202egnp.exe":          `evil\u202egnp.exe`,
+		"bad \xff byte":              `bad \xff byte`,
+		"nbsp\u00a0zwsp\u200b":       `nbsp\u00a0zwsp\u200b`,
+		"tag \U000e0041":             `tag \U000e0041`,
+		"a token eyJa.eyJb.c\x1b[2J": `a token [token redacted]\x1b[2J`,
+	} {
+		if got := clean(in); got != want {
+			t.Errorf("clean(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"repo:octo/app:ref:refs/heads/main": "repo:octo/app:ref:refs/heads/main",
+		"pulumi:ünïcode":                    "pulumi:ünïcode",
+		"sub\nFAKE LINE":                    `"sub\nFAKE LINE"`,
+		"sub\x1b]0;title\a":                 `"sub\x1b]0;title\a"`,
+		"\u202eevil":                        `"\u202eevil"`,
+		"":                                  "",
+	} {
+		if got := shown(in); got != want {
+			t.Errorf("shown(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

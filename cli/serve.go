@@ -55,13 +55,13 @@ func (c *ServeCmd) printVars(o *IO, gh *githubEnv, vars []format.Var) error {
 	if gh != nil {
 		out, err := format.GitHubVars(vars, credserver.VarAuthorization)
 		if err != nil {
-			return err
+			return formatError(err)
 		}
 		return gh.write(o, out)
 	}
 	var b bytes.Buffer
 	if err := format.WriteVars(&b, c.Format, vars); err != nil {
-		return err
+		return formatError(err)
 	}
 	_, err := o.Stdout.Write(b.Bytes())
 	return err

@@ -1,13 +1,16 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf16"
 
 	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/exchange"
@@ -41,8 +44,8 @@ type tokenReport struct {
 	Problem          string               `json:"problem,omitempty"`
 }
 
-// Run prints the report. An expired or not yet valid token is reported
-// (on stdout) and fails with exit status 3 (on stderr).
+// Run prints the report. An unsigned, expired or not yet valid token is
+// reported (on stdout) and fails with exit status 3 (on stderr).
 func (c *TokenCmd) Run(o *IO) error {
 	ctx, cancel, err := c.context()
 	if err != nil {
@@ -55,27 +58,33 @@ func (c *TokenCmd) Run(o *IO) error {
 	}
 	now := timeNow()
 	r := newTokenReport(tok, now)
-	timeErr := tok.CheckTime(now)
-	if timeErr != nil {
+	checkErr := tok.Check(now)
+	if checkErr != nil {
 		var e *creds.Error
-		if errors.As(timeErr, &e) {
+		if errors.As(checkErr, &e) {
 			r.Problem = e.Msg
 		} else {
-			r.Problem = timeErr.Error()
+			r.Problem = checkErr.Error()
 		}
 	}
-	r.Valid = timeErr == nil
+	r.Valid = checkErr == nil
+	var b bytes.Buffer
 	if c.JSON {
-		enc := json.NewEncoder(o.Stdout)
+		enc := json.NewEncoder(&b)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(r); err != nil {
 			return err
 		}
-	} else if err := r.writeText(o.Stdout, tok, now); err != nil {
+		_, err = o.Stdout.Write(jsonPrintable(b.Bytes()))
+	} else {
+		r.writeText(&b, tok, now)
+		_, err = io.WriteString(o.Stdout, clean(b.String()))
+	}
+	if err != nil {
 		return err
 	}
-	return timeErr
+	return checkErr
 }
 
 func newTokenReport(tok *token.Token, now time.Time) tokenReport {
@@ -95,7 +104,9 @@ func newTokenReport(tok *token.Token, now time.Time) tokenReport {
 		SessionName: exchange.SessionNameFor(c),
 	}
 	if !c.Expiry.IsZero() {
-		left := int64(c.Expiry.Sub(now) / time.Second)
+		// Whole seconds of the Unix times: exp may lie further than a
+		// time.Duration reaches.
+		left := c.Expiry.Unix() - now.Unix()
 		r.ExpiresInSeconds = &left
 	}
 	if p, ok := token.ParsePulumiSubject(c.Subject); ok {
@@ -112,9 +123,11 @@ func timePtr(d token.NumericDate) *time.Time {
 	return &t
 }
 
-func (r tokenReport) writeText(w io.Writer, tok *token.Token, now time.Time) error {
+// writeText writes the report for people; every value from the token is
+// shown (escaped when it holds control characters) on its own line.
+func (r tokenReport) writeText(w *bytes.Buffer, tok *token.Token, now time.Time) {
 	c := tok.Claims
-	fmt.Fprintf(w, "token from %s\n", r.Source)
+	fmt.Fprintf(w, "token from %s\n", shown(r.Source))
 	fmt.Fprintf(w, "CI platform: %s\n", describeDetection(token.Detect(nil)))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	row := func(k, v string) { fmt.Fprintf(tw, "  %s\t%s\n", k, v) }
@@ -122,34 +135,34 @@ func (r tokenReport) writeText(w io.Writer, tok *token.Token, now time.Time) err
 	row("audience (aud)", orNone(c.Audience.String()))
 	row("subject (sub)", orNone(c.Subject))
 	if r.Pulumi != nil {
-		row("", r.Pulumi.String())
+		row("", shown(r.Pulumi.String()))
 	}
 	row("issued (iat)", when(c.IssuedAt, now))
 	row("not before (nbf)", when(c.NotBefore, now))
 	row("expires (exp)", when(c.Expiry, now))
 	alg := orNone(r.Alg)
 	if r.Kid != "" {
-		alg += ", key id " + r.Kid
+		alg += ", key id " + shown(r.Kid)
 	}
-	if r.Alg != "" && !token.STSAlgorithm(r.Alg) {
+	stsAlg := token.STSAlgorithm(r.Alg)
+	if r.Alg != "" && !stsAlg {
 		alg += " (STS accepts only RS256/384/512 and ES256/384/512)"
 	}
 	row("signed with", alg)
 	row("session name", r.SessionName+" (the default --session-name)")
-	if err := tw.Flush(); err != nil {
-		return err
-	}
+	tw.Flush() // a bytes.Buffer does not fail
 	var status string
 	switch {
 	case r.Problem != "":
 		status = "NOT VALID: " + r.Problem
 	case c.Expiry.IsZero():
 		status = "valid, but it has no exp claim (STS requires one)"
+	case !stsAlg:
+		status = "valid for another " + token.Span(now, c.Expiry.Time) + ", but signed with an algorithm STS does not accept"
 	default:
-		status = "valid for another " + roundLeft(c.Expiry.Sub(now))
+		status = "valid for another " + token.Span(now, c.Expiry.Time)
 	}
-	_, err := fmt.Fprintf(w, "status: %s\n", status)
-	return err
+	fmt.Fprintf(w, "status: %s\n", status)
 }
 
 // when prints a claim's time with how long ago or ahead it is.
@@ -158,27 +171,49 @@ func when(d token.NumericDate, now time.Time) string {
 		return "(none)"
 	}
 	t := d.UTC()
-	rel := t.Sub(now)
-	switch {
-	case rel > 0:
-		return fmt.Sprintf("%s (in %s)", t.Format(time.RFC3339), roundLeft(rel))
-	case rel < 0:
-		return fmt.Sprintf("%s (%s ago)", t.Format(time.RFC3339), roundLeft(-rel))
+	switch span := token.Span(now, t); {
+	case span == "0s":
+		return t.Format(time.RFC3339) + " (now)"
+	case t.After(now):
+		return fmt.Sprintf("%s (in %s)", t.Format(time.RFC3339), span)
+	default:
+		return fmt.Sprintf("%s (%s ago)", t.Format(time.RFC3339), span)
 	}
-	return t.Format(time.RFC3339) + " (now)"
 }
 
-// roundLeft rounds to the second, or to the minute past an hour.
-func roundLeft(d time.Duration) string {
-	if d >= time.Hour || d <= -time.Hour {
-		return d.Round(time.Minute).String()
-	}
-	return d.Round(time.Second).String()
-}
-
+// orNone shows a claim, or "(none)" when it is empty or blank.
 func orNone(s string) string {
 	if strings.TrimSpace(s) == "" {
 		return "(none)"
 	}
-	return s
+	return shown(s)
+}
+
+// jsonPrintable escapes, in JSON that encoding/json wrote, the characters
+// it leaves as they are but a terminal may act on: DEL, C1 controls,
+// bidirectional and other format characters (every rune strconv.IsPrint
+// rejects). They can only occur inside strings, where \uXXXX means the same.
+func jsonPrintable(b []byte) []byte {
+	s := string(b)
+	if escapeControls(s, true) == s {
+		return b
+	}
+	var out strings.Builder
+	for _, r := range s {
+		if r == '\n' || r == '\t' || r == ' ' || strconv.IsPrint(r) {
+			out.WriteRune(r)
+			continue
+		}
+		for _, u := range utf16.Encode([]rune{r}) {
+			fmt.Fprintf(&out, `\u%04x`, u)
+		}
+	}
+	return []byte(out.String())
+}
+
+// roundLeft is d in words, as token.Span words the time between two dates:
+// to the second, to the minute past an hour, in days past two days.
+func roundLeft(d time.Duration) string {
+	var t time.Time
+	return token.Span(t, t.Add(d))
 }

@@ -135,6 +135,13 @@ func TestEnvErrors(t *testing.T) {
 			if got := errors.Is(err, ErrUnsupportedValue); got != tt.unsupported {
 				t.Errorf("errors.Is(err, ErrUnsupportedValue) = %v, want %v", got, tt.unsupported)
 			}
+			// A format that cannot carry a value, or no format at all, is
+			// the caller's choice: bad input (2), as for every other input.
+			var ec interface{ ExitCode() int }
+			wantInput := tt.unsupported || strings.Contains(tt.name, "format")
+			if got := errors.As(err, &ec) && ec.ExitCode() == int(creds.KindInput); got != wantInput {
+				t.Errorf("exits as bad input: %v, want %v", got, wantInput)
+			}
 		})
 	}
 }

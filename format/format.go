@@ -41,6 +41,26 @@ type Var struct {
 // faithfully.
 var ErrUnsupportedValue = errors.New("value cannot be carried by this syntax")
 
+// UnsupportedError is WriteVars' and Env's refusal of a value the chosen
+// format cannot carry faithfully; another format (Instead) can. It wraps
+// ErrUnsupportedValue. Choosing the format is the caller's input, so it
+// exits as bad input (2), not as an internal error.
+type UnsupportedError struct {
+	Name    string // the variable, never its value
+	Format  string // the format that refused it
+	Instead string // a format that carries it
+	Err     error  // why, wrapping ErrUnsupportedValue
+}
+
+func (e *UnsupportedError) Error() string {
+	return fmt.Sprintf("cannot write %s in format %s: %v; use format %s for such values", e.Name, e.Format, e.Err, e.Instead)
+}
+
+func (e *UnsupportedError) Unwrap() error { return e.Err }
+
+// ExitCode is the status of bad input.
+func (e *UnsupportedError) ExitCode() int { return int(creds.KindInput) }
+
 type syntax struct {
 	name string
 	// statement returns one statement setting name to value (without the
@@ -109,7 +129,7 @@ func lookup(format string) (syntax, error) {
 	if format == GitHub {
 		return syntax{}, fmt.Errorf("format %s has two outputs (masks and GITHUB_ENV): use GitHubVars", GitHub)
 	}
-	return syntax{}, fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(Formats(), ", "))
+	return syntax{}, &creds.Error{Kind: creds.KindInput, Msg: fmt.Sprintf("unknown format %q: use one of %s", creds.Clip(format), strings.Join(Formats(), ", "))}
 }
 
 // WriteVars writes one statement per variable, in order, each ending in
@@ -134,7 +154,7 @@ func WriteVars(w io.Writer, format string, vars []Var) error {
 		}
 		stmt, err := s.statement(v.Name, v.Value)
 		if err != nil {
-			return fmt.Errorf("cannot write %s in format %s: %w; use format %s for such values", v.Name, format, err, s.instead)
+			return &UnsupportedError{Name: v.Name, Format: format, Instead: s.instead, Err: err}
 		}
 		b.WriteString(stmt)
 		b.WriteByte('\n')

@@ -81,9 +81,11 @@ func checkGitHubVar(v Var) error {
 	case strings.IndexByte(v.Value, 0) >= 0:
 		return fmt.Errorf("the value of %s contains a NUL byte, which no environment variable can hold", v.Name)
 	case !utf8.ValidString(v.Value):
-		return fmt.Errorf("cannot write %s in format %s: %w: the runner reads GITHUB_ENV as UTF-8, and this value is not", v.Name, GitHub, ErrUnsupportedValue)
+		return &UnsupportedError{Name: v.Name, Format: GitHub, Instead: "sh",
+			Err: fmt.Errorf("%w: the runner reads GITHUB_ENV as UTF-8, and this value is not", ErrUnsupportedValue)}
 	case strings.HasSuffix(v.Value, "\r"):
-		return fmt.Errorf("cannot write %s in format %s: %w: a value ending in a carriage return loses it on Windows runners", v.Name, GitHub, ErrUnsupportedValue)
+		return &UnsupportedError{Name: v.Name, Format: GitHub, Instead: "sh",
+			Err: fmt.Errorf("%w: a value ending in a carriage return loses it on Windows runners", ErrUnsupportedValue)}
 	}
 	return nil
 }

@@ -64,11 +64,8 @@ func Thumbprint(ctx context.Context, issuer string, o ThumbprintOptions) (*Thumb
 	if resp.StatusCode/100 != 2 {
 		return nil, remoteError(nil, "%s answered HTTP %d; check the issuer URL (it is the token's iss, e.g. %s)", res.Discovery, resp.StatusCode, trust.PulumiIssuer)
 	}
-	var doc struct {
-		Issuer  string `json:"issuer"`
-		JWKSURI string `json:"jwks_uri"`
-	}
-	if err := json.Unmarshal(body, &doc); err != nil || doc.JWKSURI == "" {
+	doc, err := readDiscovery(body)
+	if err != nil || doc.JWKSURI == "" {
 		return nil, remoteError(nil, "%s is not an OpenID Connect discovery document with a jwks_uri; check the issuer URL (it is the token's iss)", res.Discovery)
 	}
 	if doc.Issuer != "" && strings.TrimRight(doc.Issuer, "/") != strings.TrimRight(iss.String(), "/") {
@@ -95,6 +92,28 @@ func Thumbprint(ctx context.Context, issuer string, o ThumbprintOptions) (*Thumb
 	res.Certificate = res.Chain[len(res.Chain)-1]
 	res.Thumbprint = sha1Hex(res.Certificate.Raw)
 	return res, nil
+}
+
+// discovery is what Thumbprint reads of a discovery document.
+type discovery struct{ Issuer, JWKSURI string }
+
+// readDiscovery takes issuer and jwks_uri by their exact names, as STS
+// does: encoding/json would also take a "JWKS_URI" (and let it win over
+// jwks_uri), whose host's certificate would then be printed.
+func readDiscovery(body []byte) (discovery, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(body, &m); err != nil {
+		return discovery{}, err
+	}
+	var d discovery
+	for name, to := range map[string]*string{"issuer": &d.Issuer, "jwks_uri": &d.JWKSURI} {
+		if raw, ok := m[name]; ok {
+			if err := json.Unmarshal(raw, to); err != nil {
+				return discovery{}, err
+			}
+		}
+	}
+	return d, nil
 }
 
 // IssuerURL reads an issuer URL as IAM takes it: https, a host, an optional
@@ -134,7 +153,11 @@ func get(ctx context.Context, u string, roots *x509.CertPool, limit int64) ([]by
 		return nil, nil, &creds.Error{Kind: creds.KindInput, Err: err, Msg: fmt.Sprintf("cannot request %s: %v", u, err)}
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, err := (&http.Client{Transport: tr}).Do(req)
+	resp, err := (&http.Client{Transport: tr, CheckRedirect: sameHost}).Do(req)
+	var cross *crossHostRedirect
+	if errors.As(err, &cross) {
+		return nil, nil, remoteError(err, "%s redirects to %s, another host, which oidc-creds does not follow: the thumbprint must be that of the host the URL names; have that host serve it, or name the other host in the URL (jwks_uri or the issuer)", u, cross.to)
+	}
 	if err != nil {
 		return nil, nil, fetchError(ctx, u, err)
 	}
@@ -149,6 +172,28 @@ func get(ctx context.Context, u string, roots *x509.CertPool, limit int64) ([]by
 	}
 	return body, resp, nil
 }
+
+// maxRedirects bounds the redirects get follows, as net/http does.
+const maxRedirects = 10
+
+// sameHost is get's redirect policy: follow a redirect only to the same
+// host and port over https. The TLS state of the answer is the last
+// server's, so following one to another host would take that host's
+// certificate for the one the URL names.
+func sameHost(req *http.Request, via []*http.Request) error {
+	if len(via) >= maxRedirects {
+		return fmt.Errorf("stopped after %d redirects", maxRedirects)
+	}
+	if from := via[0].URL; req.URL.Scheme != "https" || !strings.EqualFold(req.URL.Host, from.Host) {
+		return &crossHostRedirect{to: req.URL.Redacted()}
+	}
+	return nil
+}
+
+// crossHostRedirect is a redirect sameHost refuses.
+type crossHostRedirect struct{ to string }
+
+func (e *crossHostRedirect) Error() string { return "redirect to " + e.to + " refused: another host" }
 
 // fetchError explains a failed request: TLS verification, timeout, network.
 func fetchError(ctx context.Context, u string, err error) error {

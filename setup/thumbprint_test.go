@@ -156,3 +156,86 @@ func TestCertPool(t *testing.T) {
 		t.Error("CertPool accepted a file without a PEM certificate")
 	}
 }
+
+// redirector is an HTTPS server with chain's certificate that serves a
+// discovery document naming its own /keys and answers every other path
+// with a redirect to target(path).
+func redirector(t *testing.T, chain *testtls.Chain, target func(path string) string) *httptest.Server {
+	t.Helper()
+	var srv *httptest.Server
+	srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/oidc/.well-known/openid-configuration" {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"issuer":"` + srv.URL + `/oidc","jwks_uri":"` + srv.URL + `/old-keys"}`))
+			return
+		}
+		if r.URL.Path == "/oidc/keys" {
+			_, _ = w.Write([]byte(`{"keys":[]}`))
+			return
+		}
+		http.Redirect(w, r, target(r.URL.Path), http.StatusFound)
+	}))
+	srv.TLS = chain.TLSConfig()
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// A redirect to another host is never followed: the certificate taken
+// would be that host's, not the one jwks_uri (or the issuer) names. A
+// redirect within the host is followed.
+func TestThumbprintRedirects(t *testing.T) {
+	a, b := newChain(t, "jwks-host"), newChain(t, "elsewhere")
+	other := testtls.StartIssuer(b)
+	defer other.Close()
+	pool := a.Pool()
+	pool.AddCert(b.Root)
+
+	cross := redirector(t, a, func(string) string { return other.IssuerURL + "/keys" })
+	_, err := Thumbprint(ctx(t), cross.URL+"/oidc", ThumbprintOptions{RootCAs: pool})
+	if err == nil || kindOf(t, err) != creds.KindUnreachable || !strings.Contains(err.Error(), cross.URL+"/old-keys redirects to "+other.IssuerURL+"/keys, another host, which oidc-creds does not follow") {
+		t.Errorf("jwks_uri redirected to another host: %v", err)
+	}
+
+	var within *httptest.Server
+	within = redirector(t, a, func(string) string { return within.URL + "/oidc/keys" })
+	res, err := Thumbprint(ctx(t), within.URL+"/oidc", ThumbprintOptions{RootCAs: pool})
+	if err != nil || res.Thumbprint != a.Thumbprint() {
+		t.Errorf("redirect within the host: %+v, %v; want thumbprint %s", res, err, a.Thumbprint())
+	}
+
+	// The discovery document itself, moved to another host.
+	moved := redirector(t, a, func(p string) string { return other.URL + p })
+	movedIssuer := moved.URL + "/elsewhere/oidc"
+	if _, err := Thumbprint(ctx(t), movedIssuer, ThumbprintOptions{RootCAs: pool}); err == nil || !strings.Contains(err.Error(), "another host") {
+		t.Errorf("discovery redirected to another host: %v", err)
+	}
+}
+
+// The discovery document's jwks_uri is taken by its exact name, as STS
+// reads it: a "JWKS_URI" naming another host is not it.
+func TestThumbprintJWKSURIExactName(t *testing.T) {
+	a, b := newChain(t, "real-keys"), newChain(t, "decoy")
+	decoy := testtls.StartIssuer(b)
+	defer decoy.Close()
+	var srv *httptest.Server
+	srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/oidc/.well-known/openid-configuration" {
+			_, _ = w.Write([]byte(`{"issuer":"` + srv.URL + `/oidc","jwks_uri":"` + srv.URL + `/oidc/keys","JWKS_URI":"` + decoy.IssuerURL + `/keys"}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"keys":[]}`))
+	}))
+	srv.TLS = a.TLSConfig()
+	srv.StartTLS()
+	defer srv.Close()
+	pool := a.Pool()
+	pool.AddCert(b.Root)
+	res, err := Thumbprint(ctx(t), srv.URL+"/oidc", ThumbprintOptions{RootCAs: pool})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Thumbprint != a.Thumbprint() || res.JWKSURI != srv.URL+"/oidc/keys" {
+		t.Errorf("thumbprint %s of %s, want %s of the host jwks_uri names", res.Thumbprint, res.JWKSURI, a.Thumbprint())
+	}
+}

@@ -23,6 +23,9 @@ func FuzzParseToken(f *testing.F) {
 		testkit.JWT(f, `{"aud":1}`),
 		testkit.JWT(f, `{"exp":"x"}`),
 		testkit.JWT(f, `{"exp":1e400}`),
+		testkit.JWT(f, `{"exp":"1900000000","SUB":"x","sub":"y"}`),
+		testkit.JWT(f, `{"sub":"a","sub":"b"}`),
+		"\uFEFF" + testkit.JWT(f, `{}`),
 		testkit.JWT(f, `[]`),
 		testkit.JWT(f, `not json`),
 		h + "." + enc([]byte(`{"sub":"x"}`)),
@@ -40,7 +43,9 @@ func FuzzParseToken(f *testing.F) {
 			}
 			_ = tok.Describe()
 			_, _, _, _ = tok.Identity()
-			_ = tok.CheckTime(time.Unix(1900000000, 0))
+			_ = tok.Check(time.Unix(1900000000, 0))
+			_ = tok.ClaimsDigest()
+			_ = token.Span(time.Unix(0, 0), tok.Claims.Expiry.Time)
 			_ = exchange.SessionNameFor(tok.Claims)
 			_ = trust.Condition(tok.Claims)
 			return

@@ -12,25 +12,27 @@ type Header struct {
 	Typ string `json:"typ,omitempty"`
 }
 
-// Header decodes the token's header (ParseToken checked it is JSON). Fields
-// of the wrong type are left empty.
+// Header decodes the token's header (Parse checked it is one JSON object),
+// by the exact names alg, kid and typ. Fields of the wrong type are left
+// empty.
 func (t *Token) Header() Header {
 	var h Header
 	i := strings.IndexByte(t.Raw, '.')
 	if i < 0 {
 		return h
 	}
-	b, err := decodeSegment(t.Raw[:i])
+	m, err := decodeJSONSegment(t.Raw[:i])
 	if err != nil {
 		return h
 	}
-	var m map[string]any
-	if json.Unmarshal(b, &m) != nil {
-		return h
+	str := func(name string) string {
+		var s string
+		if raw, ok := m[name]; ok && json.Unmarshal(raw, &s) == nil {
+			return s
+		}
+		return ""
 	}
-	h.Alg, _ = m["alg"].(string)
-	h.Kid, _ = m["kid"].(string)
-	h.Typ, _ = m["typ"].(string)
+	h.Alg, h.Kid, h.Typ = str("alg"), str("kid"), str("typ")
 	return h
 }
 
@@ -42,4 +44,27 @@ func STSAlgorithm(alg string) bool {
 		return true
 	}
 	return false
+}
+
+// Unsigned reports whether the token carries no signature at all: its
+// header names no algorithm or "none" (in any case), or its signature part
+// is empty. No STS accepts such a token.
+func (t *Token) Unsigned() bool {
+	alg := t.Header().Alg
+	sig := t.Raw[strings.LastIndexByte(t.Raw, '.')+1:]
+	return alg == "" || strings.EqualFold(alg, "none") || strings.TrimRight(sig, "=") == ""
+}
+
+// CheckSigned fails for an Unsigned token.
+func (t *Token) CheckSigned() error {
+	if !t.Unsigned() {
+		return nil
+	}
+	what := "its signature part is empty"
+	if alg := t.Header().Alg; alg == "" {
+		what = "its header names no algorithm (alg)"
+	} else if strings.EqualFold(alg, "none") {
+		what = "its header says alg " + alg
+	}
+	return tokenError("the token from %s is not signed (%s); STS accepts only tokens signed with RS256, RS384, RS512, ES256, ES384 or ES512: check that it is the ID token the identity provider issued", t.Origin, what)
 }
