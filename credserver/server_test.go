@@ -100,7 +100,7 @@ func TestServerAnswers(t *testing.T) {
 	}{
 		{"no authorization", "GET", s.URL, nil, 401},
 		{"empty authorization", "GET", s.URL, map[string]string{"Authorization": ""}, 401},
-		{"wrong authorization", "GET", s.URL, map[string]string{"Authorization": "x" + s.Authorization[1:]}, 403},
+		{"wrong authorization", "GET", s.URL, map[string]string{"Authorization": otherFirst(s.Authorization)}, 403},
 		{"authorization prefix", "GET", s.URL, map[string]string{"Authorization": s.Authorization[:42]}, 403},
 		{"bearer", "GET", s.URL, map[string]string{"Authorization": "Bearer " + s.Authorization}, 403},
 		{"other path", "GET", s.URL + "x", map[string]string{"Authorization": s.Authorization}, 403},
@@ -221,4 +221,12 @@ func TestServeRefusesAnotherListener(t *testing.T) {
 	}
 	s.Close()
 	s.Close() // twice is fine
+}
+
+// otherFirst is s with its first character changed, so that it never equals s.
+func otherFirst(s string) string {
+	if s[0] == 'x' {
+		return "y" + s[1:]
+	}
+	return "x" + s[1:]
 }
