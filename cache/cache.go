@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/oidc-creds/oidc-creds/filelock"
 )
 
 // Options configure a Cache.
@@ -91,7 +92,7 @@ func (c *Cache) read(key string) (e *Entry, exists bool, err error) {
 	if !validKey(key) {
 		return nil, false, errInvalidKey(key)
 	}
-	f, err := openRegular(c.entryPath(key))
+	f, err := filelock.OpenRegular(c.entryPath(key))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
 	}
@@ -153,7 +154,7 @@ func (c *Cache) getOrFetch(ctx context.Context, key string, minValid time.Durati
 	c.explainMiss(key, e, err, minValid)
 
 	lockPath := c.lockPath(key)
-	lf, err := openLockFile(lockPath)
+	lf, err := filelock.Open(lockPath)
 	if err != nil {
 		c.warnf("not using the credential cache for this request: %v", err)
 		return c.fetchUncached(ctx, existed, fetch)
@@ -168,7 +169,7 @@ func (c *Cache) getOrFetch(ctx context.Context, key string, minValid time.Durati
 		return c.fetchUncached(ctx, existed, fetch)
 	}
 	defer func() {
-		if err := unlock(lf); err != nil {
+		if err := lf.Unlock(); err != nil {
 			c.logf("cache: %v", err)
 		}
 	}()
@@ -203,31 +204,18 @@ func (c *Cache) getOrFetch(ctx context.Context, key string, minValid time.Durati
 
 // lock takes the lock on lf, polling until ctx ends. waited reports whether
 // another process held it at first.
-func (c *Cache) lock(ctx context.Context, lf *os.File) (waited bool, err error) {
-	var t *time.Timer
-	for {
-		ok, err := tryLock(lf)
-		if err != nil || ok {
-			return waited, err
+func (c *Cache) lock(ctx context.Context, lf *filelock.File) (waited bool, err error) {
+	waited, err = lf.Lock(ctx, c.poll, func() {
+		c.logf("cache: waiting for another oidc-creds process that holds %s", lf.Name())
+	})
+	if err != nil && err == ctx.Err() {
+		how := "timed out"
+		if !errors.Is(err, context.DeadlineExceeded) {
+			how = "was canceled"
 		}
-		if !waited {
-			waited = true
-			c.logf("cache: waiting for another oidc-creds process that holds %s", lf.Name())
-			t = time.NewTimer(c.poll)
-			defer t.Stop()
-		} else {
-			t.Reset(c.poll)
-		}
-		select {
-		case <-ctx.Done():
-			how := "timed out"
-			if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				how = "was canceled"
-			}
-			return waited, fmt.Errorf("another oidc-creds process holds the cache lock %s and the wait for it %s (%w); if that process is stuck, stop it, or run without the cache", lf.Name(), how, ctx.Err())
-		case <-t.C:
-		}
+		return waited, fmt.Errorf("another oidc-creds process holds the cache lock %s and the wait for it %s (%w); if that process is stuck, stop it, or run without the cache", lf.Name(), how, err)
 	}
+	return waited, err
 }
 
 func (c *Cache) fetchUncached(ctx context.Context, existed bool, fetch func(context.Context) (*Entry, error)) (*Entry, Status, error) {

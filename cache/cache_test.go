@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oidc-creds/oidc-creds/filelock"
 	"github.com/oidc-creds/oidc-creds/internal/testkit"
 )
 
@@ -377,15 +378,15 @@ func TestInvalidKey(t *testing.T) {
 // ends or release is called.
 func holdLock(t *testing.T, c *Cache, key string) (release func()) {
 	t.Helper()
-	lf, err := openLockFile(c.lockPath(key))
+	lf, err := filelock.Open(c.lockPath(key))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := tryLock(lf); !ok || err != nil {
-		t.Fatalf("tryLock = %v, %v", ok, err)
+	if ok, err := lf.TryLock(); !ok || err != nil {
+		t.Fatalf("TryLock = %v, %v", ok, err)
 	}
 	var once sync.Once
-	release = func() { once.Do(func() { unlock(lf); lf.Close() }) }
+	release = func() { once.Do(func() { lf.Unlock(); lf.Close() }) }
 	t.Cleanup(release)
 	return release
 }

@@ -1,6 +1,6 @@
 //go:build !unix && !windows
 
-package cache
+package filelock
 
 import "os"
 

@@ -1,6 +1,6 @@
 //go:build !(darwin || dragonfly || freebsd || linux || netbsd || openbsd || windows)
 
-package cache
+package filelock
 
 import (
 	"errors"
@@ -9,8 +9,8 @@ import (
 	"runtime"
 )
 
-// tryLock is not implemented here: GetOrFetch warns and fetches without the
-// cache.
+// tryLock is not implemented on these systems: it fails with an error
+// wrapping errors.ErrUnsupported, and callers decide what to do without it.
 func tryLock(f *os.File) (bool, error) {
 	return false, fmt.Errorf("locking %s: file locking on %s: %w", f.Name(), runtime.GOOS, errors.ErrUnsupported)
 }

@@ -1,4 +1,4 @@
-package cache
+package filelock
 
 import (
 	"errors"
@@ -6,13 +6,12 @@ import (
 	"os"
 )
 
-// errNotRegular is the error (wrapped in an *fs.PathError) for a symlink,
-// directory, FIFO or other non-regular file where a cache, lock or temporary
-// file should be.
-var errNotRegular = errors.New("not a regular file (a symlink or special file was planted there); remove it")
+// ErrNotRegular is the error (wrapped in an *fs.PathError) for a symlink,
+// directory, FIFO or other non-regular file where a regular file should be.
+var ErrNotRegular = errors.New("not a regular file (a symlink or special file was planted there); remove it")
 
 func notRegular(op, path string) error {
-	return &fs.PathError{Op: op, Path: path, Err: errNotRegular}
+	return &fs.PathError{Op: op, Path: path, Err: ErrNotRegular}
 }
 
 // checkRegular closes f and fails unless f, as opened, is a regular file.
@@ -31,7 +30,7 @@ func checkRegular(f *os.File, op string) (*os.File, error) {
 
 // classifyOpenError turns the various errors an O_NOFOLLOW open reports for a
 // symlink (ELOOP on linux and darwin, EMLINK on freebsd, EFTYPE on netbsd)
-// into errNotRegular.
+// into ErrNotRegular.
 func classifyOpenError(op, path string, err error) error {
 	if errors.Is(err, fs.ErrNotExist) {
 		return err
