@@ -1,6 +1,9 @@
-// Package awsconfig edits the AWS shared config file (~/.aws/config) in
-// place: it sets one key of one profile and leaves every other byte —
-// comments, blank lines, other profiles and keys, line endings — as it was.
+// Package awsconfig edits the AWS shared config and credentials files
+// (~/.aws/config, ~/.aws/credentials): it sets keys of one profile and leaves
+// every other byte — comments, blank lines, other profiles and keys, line
+// endings — as it was. It reads the files exactly as botocore (the AWS CLI,
+// boto3) does, and refuses to write one that botocore could not read; edits
+// of one file are serialized across processes by a lock file beside it.
 package awsconfig
 
 import (
@@ -8,8 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/oidc-creds/oidc-creds/atomicfile"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Path is the AWS config file the SDKs read: $AWS_CONFIG_FILE (a leading
@@ -49,10 +52,16 @@ func expandHome(p string) (string, error) {
 	return p, nil
 }
 
-// ValidProfileName reports whether name can be written as a section
-// header that every SDK reads back as that name.
+// ValidProfileName reports whether name can be written as a section header
+// that botocore and aws-sdk-go-v2 both read back as that name: [profile
+// NAME] in the config file, [NAME] in the credentials file. botocore splits
+// "profile NAME" with shlex.split and aws-sdk-go-v2 cuts headers at # and ;
+// and at white space, so a name holds none of white space, control
+// characters, quotes, backslashes, # or ;. (In the credentials file DEFAULT
+// is configparser's section of defaults, not a profile.)
 func ValidProfileName(name string) bool {
-	return name != "" && !strings.ContainsAny(name, " \t\r\n[]#;=\"'") && name != "profile"
+	return name != "" && utf8.ValidString(name) && !strings.ContainsAny(name, "'\\\"#;") &&
+		strings.IndexFunc(name, func(r rune) bool { return pySpace(r) || unicode.IsControl(r) }) < 0
 }
 
 // SectionHeader is the header of profile name in the config file:
@@ -62,24 +71,4 @@ func SectionHeader(name string) string {
 		return "[default]"
 	}
 	return "[profile " + name + "]"
-}
-
-// WriteFile replaces path's contents atomically: it writes a temporary
-// file next to it and renames it over path, keeping path's mode. A symlink
-// is followed, so the file it points to is replaced. A missing file is
-// created 0600, and a missing directory 0700.
-func WriteFile(path string, data []byte) error {
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real
-	}
-	mode := os.FileMode(0o600)
-	if fi, err := os.Stat(path); err == nil {
-		mode = fi.Mode().Perm()
-	} else if !os.IsNotExist(err) {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	return atomicfile.Write(path, data, mode)
 }

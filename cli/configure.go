@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,10 +28,10 @@ type ConfigureProfileCmd struct {
 }
 
 // Run validates the exchange flags, then sets credential_process in the
-// profile, touching nothing else in the file.
+// profile under the config file's lock, touching nothing else in the file.
 func (c *ConfigureProfileCmd) Run(o *IO) error {
-	if !awsconfig.ValidProfileName(c.Profile) {
-		return usageError("profile name %q is not usable: use letters, digits and - _ . / without spaces, brackets, quotes, # ; or =", c.Profile)
+	if err := checkProfileName(c.Profile, false); err != nil {
+		return err
 	}
 	args, err := c.processArgs()
 	if err != nil {
@@ -54,30 +53,31 @@ func (c *ConfigureProfileCmd) Run(o *IO) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
-	old, err := os.ReadFile(path)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return usageError("cannot read the AWS config file %s: %v", path, err)
-	}
-	updated, changed := awsconfig.Set(old, c.Profile, "credential_process", value)
-	c.warnOverrides(o, updated)
-	if c.DryRun {
-		o.Logf("dry run: %s not written", path)
-		_, err := o.Stdout.Write(updated)
+	had := false
+	f := &awsFile{what: "AWS config file", path: path, mode: awsconfig.KeepMode, timeout: c.Timeout,
+		edit: func(old []byte) (awsconfig.Edited, error) {
+			_, had = awsconfig.ProfileValue(old, c.Profile, "credential_process")
+			return awsconfig.Set(old, c.Profile, "credential_process", value)
+		}}
+	path, err = f.update(c.DryRun)
+	if err != nil {
 		return err
 	}
 	header := awsconfig.SectionHeader(c.Profile)
-	if !changed {
+	f.warnFixes(o, header)
+	c.warnOverrides(o, f.result.Data)
+	switch {
+	case c.DryRun:
+		o.Logf("dry run: %s not written", path)
+		_, err := o.Stdout.Write(f.result.Data)
+		return err
+	case !f.result.Changed:
 		fmt.Fprintf(o.Stdout, "%s in %s is up to date\n", header, path)
-		return nil
+	case had:
+		fmt.Fprintf(o.Stdout, "updated %s in %s\n", header, path)
+	default:
+		fmt.Fprintf(o.Stdout, "added credential_process to %s in %s\n", header, path)
 	}
-	if err := awsconfig.WriteFile(path, updated); err != nil {
-		return &creds.Error{Kind: creds.KindInput, Err: err, Msg: fmt.Sprintf("cannot write the AWS config file %s: %v", path, err)}
-	}
-	verb := "updated"
-	if _, had := awsconfig.Get(old, c.Profile, "credential_process"); !had {
-		verb = "added credential_process to"
-	}
-	fmt.Fprintf(o.Stdout, "%s %s in %s\n", verb, header, path)
 	return nil
 }
 
@@ -199,7 +199,7 @@ func flagDefault(field string) time.Duration {
 
 // warnOverrides warns about settings the SDKs use before credential_process.
 func (c *ConfigureProfileCmd) warnOverrides(o *IO, config []byte) {
-	for _, k := range awsconfig.Keys(config, c.Profile, false) {
+	for _, k := range awsconfig.ProfileKeys(config, c.Profile) {
 		if slices.Contains(awsconfig.Overriding, k) {
 			o.Warnf("%s also sets %s, which the AWS SDKs use instead of credential_process; remove it", awsconfig.SectionHeader(c.Profile), k)
 		}
@@ -208,7 +208,7 @@ func (c *ConfigureProfileCmd) warnOverrides(o *IO, config []byte) {
 	if err != nil {
 		return
 	}
-	if b, err := os.ReadFile(p); err == nil && slices.Contains(awsconfig.Keys(b, c.Profile, true), "aws_access_key_id") {
+	if b, err := os.ReadFile(p); err == nil && slices.Contains(awsconfig.CredentialsKeys(b, c.Profile), "aws_access_key_id") {
 		o.Warnf("the credentials file %s has keys for profile %s, which the AWS SDKs use instead of credential_process; remove them", p, c.Profile)
 	}
 }

@@ -20,7 +20,7 @@ type ExchangeFlags struct {
 
 	Region      string        `name:"region" env:"OIDC_CREDS_REGION" help:"STS region (default: the SDK's resolution: AWS_REGION, AWS_DEFAULT_REGION, the profile; else us-east-1)."`
 	EndpointURL string        `name:"endpoint-url" env:"OIDC_CREDS_ENDPOINT_URL" placeholder:"URL" help:"STS endpoint URL (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile's endpoint_url, else the regional STS endpoint)."`
-	Timeout     time.Duration `name:"timeout" env:"OIDC_CREDS_TIMEOUT" default:"30s" help:"Time limit for the whole run, retries and waiting for the cache lock included."`
+	Timeout     time.Duration `name:"timeout" env:"OIDC_CREDS_TIMEOUT" default:"30s" help:"Time limit for the whole run, retries and waiting for the cache lock (or the AWS file's lock) included."`
 
 	NoCache       bool          `name:"no-cache" env:"OIDC_CREDS_NO_CACHE" help:"Neither read nor write the credential cache."`
 	CacheDir      string        `name:"cache-dir" env:"OIDC_CREDS_CACHE_DIR" placeholder:"DIR" help:"Credential cache directory (default: oidc-creds under the user cache directory, e.g. ~/.cache/oidc-creds)."`

@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/oidc-creds/oidc-creds/awsconfig"
+	"github.com/oidc-creds/oidc-creds/creds"
+)
+
+// What configure-profile and write-credentials share: the profile name
+// check, the locked edit of an AWS file, and the sentences about it.
+
+// checkProfileName refuses a name that botocore or aws-sdk-go-v2 would read
+// back as another; in the credentials file, DEFAULT too.
+func checkProfileName(name string, credsFile bool) error {
+	if !awsconfig.ValidProfileName(name) {
+		return usageError("profile name %q is not usable: botocore (the AWS CLI) or aws-sdk-go-v2 would read it as another name; leave out white space, quotes, backslashes, # and ;", name)
+	}
+	if credsFile && name == "DEFAULT" {
+		return usageError("profile name DEFAULT is not usable in the credentials file: botocore reads [DEFAULT] as defaults for every profile, not as a profile")
+	}
+	return nil
+}
+
+// awsFile is one edit of the AWS config or credentials file.
+type awsFile struct {
+	what    string // "AWS config file", "AWS credentials file"
+	path    string
+	mode    awsconfig.Mode
+	timeout time.Duration
+	edit    func(old []byte) (awsconfig.Edited, error)
+	result  awsconfig.Edited // of the last edit
+}
+
+// update applies the edit under the file's lock (see awsconfig.Update) and
+// returns the path written; dry, it only reads the file.
+func (f *awsFile) update(dry bool) (string, error) {
+	edit := func(old []byte) ([]byte, error) {
+		e, err := f.edit(old)
+		f.result = e
+		return e.Data, err
+	}
+	if dry {
+		old, err := os.ReadFile(f.path)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return f.path, usageError("cannot read the %s %s: %v", f.what, f.path, err)
+		}
+		_, err = edit(old)
+		return f.path, f.wordError(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), max(f.timeout, 0))
+	defer cancel()
+	path, err := awsconfig.Update(ctx, f.path, f.mode, edit)
+	return path, f.wordError(err)
+}
+
+func (f *awsFile) wordError(err error) error {
+	var p *awsconfig.Problem
+	var ce interface{ ExitCode() int }
+	switch {
+	case err == nil || errors.As(err, &ce):
+		return err
+	case errors.As(err, &p):
+		return usageError("the %s %s cannot be updated: %v; nothing was written", f.what, f.path, err)
+	case errors.Is(err, context.DeadlineExceeded):
+		return usageError("another process kept the %s %s locked for longer than --timeout %s; if it is stuck, stop it (%v)", f.what, f.path, f.timeout, err)
+	}
+	return &creds.Error{Kind: creds.KindInput, Err: err, Msg: fmt.Sprintf("cannot write the %s %s: %v", f.what, f.path, err)}
+}
+
+// warnFixes says what the edit repaired or could not make every SDK read.
+func (f *awsFile) warnFixes(o *IO, header string) {
+	if f.result.DroppedBOM {
+		o.Warnf("removed the byte-order mark (BOM) at the start of %s: botocore (the AWS CLI) cannot read a file that starts with one, and aws-sdk-go-v2 skips the line it is on; save it as UTF-8 without BOM", f.path)
+	}
+	if f.result.GoMisreads {
+		o.Warnf("aws-sdk-go-v2 (Terraform, Pulumi and other Go programs) reads %s otherwise than botocore and will not find what was written to %s: check that profile's section headers and indented lines", f.path, header)
+	}
+}
