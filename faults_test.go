@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/oidc-creds/oidc-creds/internal/testkit"
 )
 
 // Commands for the fault and secrets scripts (faults.txtar, secrets.txtar).
@@ -178,6 +180,8 @@ func scriptCondition(cond string) (bool, error) {
 	switch cond {
 	case "mount":
 		return canMount(), nil
+	case "botocore":
+		return testkit.FindBotocore() != nil, nil
 	}
 	return false, fmt.Errorf("unknown condition %q", cond)
 }

@@ -78,6 +78,10 @@ func TestScripts(t *testing.T) {
 			"consolelogin": cmdConsoleLogin,
 			"cacheage":     cmdCacheAge,
 			"stswaitfor":   cmdSTSWaitFor,
+			// awsfiles_test.go
+			"fanout":    cmdFanout,
+			"botocore":  cmdBotocore,
+			"bindmount": cmdBindMount,
 		},
 	})
 }

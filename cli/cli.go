@@ -35,6 +35,7 @@ var commands = []command{
 	{"thumbprint", "Print the thumbprint IAM asks for when creating an OIDC identity provider.", func() any { return &ThumbprintCmd{} }},
 	{"doctor", "Check every step from the token to credentials and explain what fails.", func() any { return &DoctorCmd{} }},
 	{"configure-profile", "Add or update an AWS profile whose credential_process runs oidc-creds.", func() any { return &ConfigureProfileCmd{} }},
+	{"write-credentials", "Write credentials into a profile of ~/.aws/credentials, for tools that read only that file (they do not renew).", func() any { return &WriteCredentialsCmd{} }},
 	{"exec", "Run a command with credentials in its environment; with --refresh, through a local endpoint that renews them.", func() any { return &ExecCmd{} }},
 	{"console", "Open the AWS console signed in as the role (the last of --chain-role-arn), or print the sign-in URL with --print.", func() any { return &ConsoleCmd{} }},
 	{"serve", "Serve renewing credentials on a loopback endpoint the AWS SDKs and CLI read; print its two variables.", func() any { return &ServeCmd{} }},

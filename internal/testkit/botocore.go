@@ -21,13 +21,22 @@ var (
 	pyFound *Python
 )
 
-// Botocore finds a botocore: the Debian AWS CLI v2's (/usr/bin/aws runs
-// /usr/bin/python3, whose awscli package carries its own botocore, which
-// "import awscli" makes importable), else a python3 on PATH that has one. It
-// skips the test when neither is installed (scripts/test.sh installs the
-// AWS CLI as root).
+// Botocore is FindBotocore's botocore; it skips the test when there is
+// none (scripts/test.sh installs the AWS CLI as root).
 func Botocore(t testing.TB) *Python {
 	t.Helper()
+	p := FindBotocore()
+	if p == nil {
+		t.Skip("no botocore: install the AWS CLI (apt-get install awscli) or pip install botocore")
+	}
+	return p
+}
+
+// FindBotocore finds a botocore: the Debian AWS CLI v2's (/usr/bin/aws runs
+// /usr/bin/python3, whose awscli package carries its own botocore, which
+// "import awscli" makes importable), else a python3 on PATH that has one;
+// nil when neither is installed.
+func FindBotocore() *Python {
 	pyOnce.Do(func() {
 		candidates := []Python{{Exe: "/usr/bin/python3", Prelude: "import awscli\n"}}
 		if p, err := exec.LookPath("python3"); err == nil {
@@ -42,9 +51,6 @@ func Botocore(t testing.TB) *Python {
 			}
 		}
 	})
-	if pyFound == nil {
-		t.Skip("no botocore: install the AWS CLI (apt-get install awscli) or pip install botocore")
-	}
 	return pyFound
 }
 
