@@ -2,7 +2,8 @@
 # Runs every fuzz test of the module (go test -fuzz), one at a time, each for
 # FUZZTIME (default 30s): token decoding, duration and role ARN parsing,
 # cache-entry decoding, shell quoting (FuzzQuoteSh round-trips each value
-# through sh -c) and the other quoters.
+# through sh -c), the other quoters, and the AWS file editor (FuzzSet: any
+# file, profile and value; untouched lines kept, the result readable).
 #
 #   scripts/fuzz.sh                  # every Fuzz* in every package
 #   FUZZTIME=5m scripts/fuzz.sh      # longer

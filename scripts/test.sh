@@ -8,8 +8,9 @@ export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 
 # Shells the quoting round trips run in, what the release tests run
 # install.sh with and lint with (internal/cmd/release), and the AWS CLI for
-# e2e.sh: install what is missing when this machine can (root with apt-get,
-# as in CI).
+# e2e.sh and for the Go tests that read the edited AWS files with its
+# botocore (they skip without one): install what is missing when this
+# machine can (root with apt-get, as in CI).
 need=()
 for p in zsh ksh fish shellcheck busybox curl wget; do command -v "$p" >/dev/null || need+=("$p"); done
 [ -x /usr/bin/aws ] || need+=(awscli)
