@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/oidc-creds/oidc-creds/filelock"
 	"github.com/oidc-creds/oidc-creds/internal/testkit"
 )
 
@@ -57,6 +59,32 @@ func cmdFanout(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(ts.MkAbs("fanout.out"), out.Bytes(), 0o600))
 	ts.Check(os.WriteFile(ts.MkAbs("fanout.err"), stderr.Bytes(), 0o600))
 }
+
+// holdlock FILE takes the lock file FILE (relative to $WORK), as another
+// oidc-creds run would, until "holdlock -release FILE" or the script's end.
+func cmdHoldLock(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 || (args[0] == "-release") != (len(args) == 2) {
+		ts.Fatalf("usage: holdlock [-release] FILE")
+	}
+	path := ts.MkAbs(args[len(args)-1])
+	heldMu.Lock()
+	defer heldMu.Unlock()
+	if args[0] == "-release" {
+		if r := held[path]; r != nil {
+			r()
+		}
+		return
+	}
+	release, err := filelock.Acquire(context.Background(), path, 0, nil)
+	ts.Check(err)
+	held[path] = sync.OnceFunc(release)
+	ts.Defer(held[path])
+}
+
+var (
+	heldMu sync.Mutex
+	held   = map[string]func(){} // by absolute path: the release of a holdlock
+)
 
 // botocore sections FILE | profiles FILE | creds PROFILE reads with
 // botocore itself (the AWS CLI's): the sections raw_config_parse finds in

@@ -82,6 +82,7 @@ func TestScripts(t *testing.T) {
 			"fanout":    cmdFanout,
 			"botocore":  cmdBotocore,
 			"bindmount": cmdBindMount,
+			"holdlock":  cmdHoldLock,
 		},
 	})
 }

@@ -223,6 +223,9 @@ func ExampleProblem() {
 // them, with the profile set; and by aws-sdk-go-v2 with the same value.
 func TestSetAgreesWithBotocore(t *testing.T) {
 	files := append([]string(nil), tricky...)
+	for _, c := range setCases {
+		files = append(files, c.in)
+	}
 	r := rand.New(rand.NewPCG(3, 4))
 	for range 300 {
 		files = append(files, randomFile(r))
@@ -235,7 +238,7 @@ func TestSetAgreesWithBotocore(t *testing.T) {
 	var eds []edited
 	var outs []string
 	for _, in := range files {
-		for _, p := range []string{"a", "default", "b"} {
+		for _, p := range []string{"a", "default", "b", "deploy"} {
 			got, err := Set([]byte(in), p, cp, value)
 			checkSet(t, in, change{name: p, set: []KeyValue{{cp, value}}}, got, err)
 			if err == nil {
@@ -255,4 +258,34 @@ func TestSetAgreesWithBotocore(t *testing.T) {
 		}
 	}
 	t.Logf("%d edits checked", len(eds))
+}
+
+// Edits of the credentials file, read back by botocore: section [a] holds
+// the three keys, and nothing else changed (botocore's view and this
+// package's agree on the result).
+func TestSetCredentialsAgreesWithBotocore(t *testing.T) {
+	files := append([]string(nil), tricky...)
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 200 {
+		files = append(files, randomFile(r))
+	}
+	set := []KeyValue{{"aws_access_key_id", "ASIAEXAMPLE"}, {"aws_secret_access_key", "se/cr+et"}, {"aws_session_token", "to+ken/=="}}
+	var ins, outs []string
+	for _, in := range files {
+		c := change{name: "a", creds: true, set: set, remove: []string{"aws_security_token"}}
+		got, err := edit([]byte(in), c)
+		checkSet(t, in, c, got, err)
+		if err == nil {
+			ins, outs = append(ins, in), append(outs, string(got.Data))
+		}
+	}
+	for i, v := range botocoreViews(t, outs) {
+		for _, kv := range set {
+			if !reflect.DeepEqual(v, botoView(outs[i])) || v.Raw["a"][kv.Key] != kv.Value {
+				t.Errorf("edit of %q:\n%q\nbotocore reads %+v", ins[i], outs[i], v)
+				break
+			}
+		}
+	}
+	t.Logf("%d edits checked", len(outs))
 }

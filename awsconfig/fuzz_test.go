@@ -13,7 +13,9 @@ func FuzzSet(f *testing.F) {
 		f.Add([]byte(s), "a", "/bin/oidc-creds process", false)
 		f.Add([]byte(s), "default", "AKIA", true)
 	}
-	f.Add([]byte("[a]\nk=v\n[profile a]\n  credential_process = x\n"), "a", "x", false)
+	for _, c := range setCases {
+		f.Add([]byte(c.in), c.profile, "NEW", false)
+	}
 	f.Fuzz(func(t *testing.T, in []byte, name, value string, creds bool) {
 		c := change{name: name, creds: creds, set: []KeyValue{{cp, value}}}
 		if creds {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/oidc-creds/oidc-creds/awsconfig"
@@ -37,9 +38,9 @@ type awsFile struct {
 	result  awsconfig.Edited // of the last edit
 }
 
-// update applies the edit under the file's lock (see awsconfig.Update) and
-// returns the path written; dry, it only reads the file.
-func (f *awsFile) update(dry bool) (string, error) {
+// update applies the edit under the file's lock (see awsconfig.Update);
+// dry, it only reads the file.
+func (f *awsFile) update(dry bool) error {
 	edit := func(old []byte) ([]byte, error) {
 		e, err := f.edit(old)
 		f.result = e
@@ -48,15 +49,15 @@ func (f *awsFile) update(dry bool) (string, error) {
 	if dry {
 		old, err := os.ReadFile(f.path)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return f.path, usageError("cannot read the %s %s: %v", f.what, f.path, err)
+			return usageError("cannot read the %s %s: %v", f.what, f.path, err)
 		}
 		_, err = edit(old)
-		return f.path, f.wordError(err)
+		return f.wordError(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), max(f.timeout, 0))
 	defer cancel()
-	path, err := awsconfig.Update(ctx, f.path, f.mode, edit)
-	return path, f.wordError(err)
+	_, err := awsconfig.Update(ctx, f.path, f.mode, edit)
+	return f.wordError(err)
 }
 
 func (f *awsFile) wordError(err error) error {
@@ -68,7 +69,7 @@ func (f *awsFile) wordError(err error) error {
 	case errors.As(err, &p):
 		return usageError("the %s %s cannot be updated: %v; nothing was written", f.what, f.path, err)
 	case errors.Is(err, context.DeadlineExceeded):
-		return usageError("another process kept the %s %s locked for longer than --timeout %s; if it is stuck, stop it (%v)", f.what, f.path, f.timeout, err)
+		return usageError("another process kept the %s %s locked (its lock file %s.lock) until --timeout ran out; if it is stuck, stop it", f.what, f.path, filepath.Base(f.path))
 	}
 	return &creds.Error{Kind: creds.KindInput, Err: err, Msg: fmt.Sprintf("cannot write the %s %s: %v", f.what, f.path, err)}
 }

@@ -59,8 +59,7 @@ func (c *ConfigureProfileCmd) Run(o *IO) error {
 			_, had = awsconfig.ProfileValue(old, c.Profile, "credential_process")
 			return awsconfig.Set(old, c.Profile, "credential_process", value)
 		}}
-	path, err = f.update(c.DryRun)
-	if err != nil {
+	if err := f.update(c.DryRun); err != nil {
 		return err
 	}
 	header := awsconfig.SectionHeader(c.Profile)

@@ -22,6 +22,7 @@ type WriteCredentialsCmd struct {
 // aws_access_key_id, aws_secret_access_key and aws_session_token in the
 // profile under the file's lock, 0600, touching nothing else.
 func (c *WriteCredentialsCmd) Run(o *IO) error {
+	start := timeNow()
 	if err := checkProfileName(c.Profile, true); err != nil {
 		return err
 	}
@@ -44,11 +45,12 @@ func (c *WriteCredentialsCmd) Run(o *IO) error {
 	} else {
 		remove = append(remove, "aws_session_token")
 	}
-	f := &awsFile{what: "AWS credentials file", path: path, mode: awsconfig.Private, timeout: c.Timeout,
+	// --timeout bounds the whole run: the lock gets what the exchange left.
+	f := &awsFile{what: "AWS credentials file", path: path, mode: awsconfig.Private, timeout: c.Timeout - timeNow().Sub(start),
 		edit: func(old []byte) (awsconfig.Edited, error) {
 			return awsconfig.SetCredentials(old, c.Profile, set, remove...)
 		}}
-	if path, err = f.update(false); err != nil {
+	if err := f.update(false); err != nil {
 		var ve *awsconfig.ValueError
 		if errors.As(err, &ve) {
 			return &creds.Error{Kind: creds.KindInternal, Err: err, Msg: fmt.Sprintf("STS returned credentials that cannot be written to a credentials file: %v", err)}
@@ -69,8 +71,7 @@ func (c *WriteCredentialsCmd) precheck(path string) error {
 	f := &awsFile{what: "AWS credentials file", path: path, edit: func(old []byte) (awsconfig.Edited, error) {
 		return awsconfig.SetCredentials(old, c.Profile, []awsconfig.KeyValue{{Key: "aws_access_key_id", Value: "x"}})
 	}}
-	_, err := f.update(true)
-	return err
+	return f.update(true)
 }
 
 // warnConflicts warns about settings of the profile in the config file that
