@@ -225,15 +225,7 @@ func goHasSection(f *file, name string) bool {
 	return false
 }
 
-func (s *section) optsOf(key string) []*opt {
-	var os []*opt
-	for _, o := range s.opts {
-		if o.key == key {
-			os = append(os, o)
-		}
-	}
-	return os
-}
+func (s *section) optsOf(key string) []*opt { return s.byKey[key] }
 
 // set replaces option o's lines with key = value, unless o already reads
 // as value to botocore and aws-sdk-go-v2.

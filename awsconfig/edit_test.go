@@ -2,6 +2,7 @@ package awsconfig
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -167,5 +168,26 @@ func TestProfileKeys(t *testing.T) {
 	creds := []byte("[deploy]\n  aws_access_key_id = A\n[profile deploy]\naws_session_token = x\n")
 	if got := strings.Join(CredentialsKeys(creds, "deploy"), ","); got != "aws_access_key_id" {
 		t.Errorf("CredentialsKeys = %s", got)
+	}
+}
+
+// A large file (a hostile one, say) is read in time linear in its size:
+// 20,000 keys in one section, 5,000 sections, a DEFAULT every section
+// overrides.
+func TestLargeFile(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("[DEFAULT]\nk =\n  x\n[profile big]\nk = 1\n")
+	for i := range 20000 {
+		fmt.Fprintf(&b, "key%d = %d\n", i, i)
+	}
+	for i := range 5000 {
+		fmt.Fprintf(&b, "[profile p%d]\nk = 1\n", i)
+	}
+	got, err := Set([]byte(b.String()), "big", cp, "NEW")
+	if err != nil || !strings.HasSuffix(string(got.Data), "[profile p4999]\nk = 1\n") {
+		t.Fatalf("Set = %v", err)
+	}
+	if v, _ := ProfileValue(got.Data, "big", cp); v != "NEW" {
+		t.Errorf("ProfileValue = %q", v)
 	}
 }

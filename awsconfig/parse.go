@@ -58,6 +58,7 @@ type section struct {
 	name    string
 	headers []int // lines of its headers (the DEFAULT section may have several)
 	opts    []*opt
+	byKey   map[string][]*opt // opts by key, in order (a hostile file's size stays linear)
 }
 
 // opt is one option line and its value; end is its last continuation line.
@@ -165,7 +166,7 @@ func (st *parseState) header(i int, name string) {
 	if !ok {
 		n = len(f.sects)
 		st.seen[name] = n
-		f.sects = append(f.sects, &section{name: name})
+		f.sects = append(f.sects, &section{name: name, byKey: map[string][]*opt{}})
 	} else if name != defaultSection {
 		f.problem(i, dupSection, name, "", f.sects[n].headers[0])
 	}
@@ -188,13 +189,13 @@ func (st *parseState) option(i int, value string) {
 	if key == "" {
 		f.problem(i, emptyKey, s.name, "", -1)
 	}
-	for _, o := range s.opts {
-		if o.key == key {
-			f.problem(i, dupKey, s.name, key, o.line)
-		}
+	if prev := s.byKey[key]; len(prev) > 0 {
+		f.problem(i, dupKey, s.name, key, prev[0].line)
 	}
 	pl.kind, pl.opt = option, len(s.opts)
-	s.opts = append(s.opts, &opt{key: key, line: i, end: i, value: []string{pyStrip(value[d+1:])}})
+	o := &opt{key: key, line: i, end: i, value: []string{pyStrip(value[d+1:])}}
+	s.opts = append(s.opts, o)
+	s.byKey[key] = append(s.byKey[key], o)
 	st.cur = pl.opt
 	if key == "" {
 		st.cur = -1 // an empty name is false to configparser: nothing continues it
@@ -233,10 +234,8 @@ func (f *file) inherited(key string) bool {
 
 // opt is the section's last option key (the one configparser keeps), or nil.
 func (s *section) opt(key string) *opt {
-	for i := len(s.opts) - 1; i >= 0; i-- {
-		if s.opts[i].key == key {
-			return s.opts[i]
-		}
+	if os := s.byKey[key]; len(os) > 0 {
+		return os[len(os)-1]
 	}
 	return nil
 }
