@@ -50,3 +50,20 @@ func TestGoProfileAgreesWithSDK(t *testing.T) {
 		}
 	}
 }
+
+// What each SDK does with a UTF-8 byte-order mark, which Set drops:
+// aws-sdk-go-v2 skips the line it is on (here the header, so the profile
+// is lost); botocore refuses the whole file (TestParseAgreesWithBotocore:
+// no section header on line 1).
+func TestBOMUnreadable(t *testing.T) {
+	const file = "[profile a]\ncredential_process = x\n"
+	if got := goCredentialProcess(t, bom+file, "a"); got == "x" {
+		t.Errorf("aws-sdk-go-v2 read the profile after a BOM: %q", got)
+	}
+	if got := goCredentialProcess(t, bom+"# c\n"+file, "a"); got != "x" {
+		t.Errorf("aws-sdk-go-v2 lost more than the BOM's line: %q", got)
+	}
+	if v := botocoreViews(t, []string{bom + "# c\n" + file})[0]; v.OK {
+		t.Errorf("botocore read a file with a BOM: %+v", v)
+	}
+}

@@ -33,7 +33,8 @@
 // # Hostile files
 //
 // Cache, lock and temporary files are opened without following symlinks
-// (O_NOFOLLOW and an fstat check on unix; Lstat first on windows). A symlink
+// (package filelock: O_NOFOLLOW and an fstat check on unix; Lstat first on
+// windows). A symlink
 // or other non-regular file planted where an entry should be is a miss and is
 // replaced by the rename (which replaces the link, not its target). A planted
 // lock file makes the cache unusable for that key: the caller is warned and
