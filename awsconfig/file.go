@@ -12,6 +12,7 @@ import (
 
 	"github.com/oidc-creds/oidc-creds/atomicfile"
 	"github.com/oidc-creds/oidc-creds/filelock"
+	"github.com/oidc-creds/oidc-creds/userfile"
 )
 
 // Mode says which mode Update gives the file it writes.
@@ -32,7 +33,9 @@ const (
 // writes edit's result if it differs, atomically (a temporary file renamed
 // over it). Where the file cannot be replaced (a bind mount: EBUSY, EXDEV)
 // it is rewritten in place, under the same lock. It returns the path it
-// wrote.
+// wrote. A wait for the lock that ctx ends is a *LockWaitError; a file that
+// is not a regular file (a FIFO, a directory) or is larger than MaxSize is
+// refused, and the read too is bounded by ctx (a hung mount).
 func Update(ctx context.Context, path string, mode Mode, edit func(old []byte) ([]byte, error)) (string, error) {
 	real, err := resolve(path)
 	if err != nil {
@@ -44,14 +47,13 @@ func Update(ctx context.Context, path string, mode Mode, edit func(old []byte) (
 	release, err := filelock.Acquire(ctx, real+".lock", 0, nil)
 	if err != nil {
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-			return real, fmt.Errorf("another process kept %s locked (%s.lock) until the wait for it ended (%w)", real, filepath.Base(real), err)
+			return real, &LockWaitError{Path: real, Err: err}
 		}
 		return real, fmt.Errorf("locking %s: %w", real, err)
 	}
 	defer release()
-	old, err := os.ReadFile(real)
-	exists := err == nil
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	old, exists, err := Read(ctx, real)
+	if err != nil {
 		return real, err
 	}
 	data, err := edit(old)
@@ -66,6 +68,40 @@ func Update(ctx context.Context, path string, mode Mode, edit func(old []byte) (
 	}
 	return real, write(real, old, exists, data, mode)
 }
+
+// MaxSize bounds the files Update reads: no AWS file comes near it.
+const MaxSize = 16 << 20
+
+// Read reads an AWS file as Update does: a missing file is empty (exists
+// false); one that is not a regular file or is larger than MaxSize is an
+// error; the read ends with ctx.
+func Read(ctx context.Context, path string) (data []byte, exists bool, err error) {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, true, &fs.PathError{Op: "read", Path: path, Err: errors.New("not a regular file")}
+	}
+	data, err = userfile.Read(ctx, path, MaxSize)
+	return data, true, err
+}
+
+// LockWaitError is a wait for the lock of an AWS file that ended before
+// another process released it.
+type LockWaitError struct {
+	Path string
+	Err  error // the context's error
+}
+
+func (e *LockWaitError) Error() string {
+	return fmt.Sprintf("another process kept %s locked (%s.lock) until the wait for it ended (%v)", e.Path, filepath.Base(e.Path), e.Err)
+}
+
+func (e *LockWaitError) Unwrap() error { return e.Err }
 
 // resolve follows path's symlinks to the file they end at, which may not
 // exist: a dangling link names the file to create.

@@ -148,3 +148,17 @@ func TestUpdateLockWaitEnds(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A FIFO (or another non-regular file) in the file's place is refused at
+// once, not read: a FIFO without a writer would block the edit, lock held.
+func TestUpdateRefusesNonRegular(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "config")
+	os.Mkdir(p, 0o700)
+	if _, err := Update(context.Background(), p, KeepMode, setProfile("a")); err == nil {
+		t.Fatal("Update of a directory succeeded")
+	}
+	if _, _, err := Read(context.Background(), p); err == nil {
+		t.Fatal("Read of a directory succeeded")
+	}
+}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -46,32 +44,45 @@ func (f *awsFile) update(dry bool) error {
 		f.result = e
 		return e.Data, err
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), max(f.timeout, 0))
+	defer cancel()
 	if dry {
-		old, err := os.ReadFile(f.path)
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		old, _, err := awsconfig.Read(ctx, f.path)
+		if err != nil {
 			return usageError("cannot read the %s %s: %v", f.what, f.path, err)
 		}
 		_, err = edit(old)
 		return f.wordError(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), max(f.timeout, 0))
-	defer cancel()
 	_, err := awsconfig.Update(ctx, f.path, f.mode, edit)
 	return f.wordError(err)
 }
 
 func (f *awsFile) wordError(err error) error {
 	var p *awsconfig.Problem
+	var lw *awsconfig.LockWaitError
 	var ce interface{ ExitCode() int }
 	switch {
 	case err == nil || errors.As(err, &ce):
 		return err
 	case errors.As(err, &p):
 		return usageError("the %s %s cannot be updated: %v; nothing was written", f.what, f.path, err)
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.As(err, &lw):
 		return usageError("another process kept the %s %s locked (its lock file %s.lock) until --timeout ran out; if it is stuck, stop it", f.what, f.path, filepath.Base(f.path))
 	}
 	return &creds.Error{Kind: creds.KindInput, Err: err, Msg: fmt.Sprintf("cannot write the %s %s: %v", f.what, f.path, err)}
+}
+
+// readForWarnings reads the other AWS file, to warn about it; nil when it
+// cannot (missing, unreadable, not done within timeout).
+func readForWarnings(path string, timeout time.Duration) []byte {
+	ctx, cancel := context.WithTimeout(context.Background(), max(timeout, 0))
+	defer cancel()
+	b, _, err := awsconfig.Read(ctx, path)
+	if err != nil {
+		return nil
+	}
+	return b
 }
 
 // warnFixes says what the edit repaired or could not make every SDK read.

@@ -207,7 +207,7 @@ func (c *ConfigureProfileCmd) warnOverrides(o *IO, config []byte) {
 	if err != nil {
 		return
 	}
-	if b, err := os.ReadFile(p); err == nil && slices.Contains(awsconfig.CredentialsKeys(b, c.Profile), "aws_access_key_id") {
+	if b := readForWarnings(p, c.Timeout); slices.Contains(awsconfig.CredentialsKeys(b, c.Profile), "aws_access_key_id") {
 		o.Warnf("the credentials file %s has keys for profile %s, which the AWS SDKs use instead of credential_process; remove them", p, c.Profile)
 	}
 }

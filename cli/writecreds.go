@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"time"
 
@@ -85,10 +84,7 @@ func (c *WriteCredentialsCmd) warnConflicts(o *IO, credsFile []byte) {
 	if err != nil {
 		return
 	}
-	b, err := os.ReadFile(p)
-	if err != nil {
-		return
-	}
+	b := readForWarnings(p, c.Timeout)
 	header := awsconfig.SectionHeader(c.Profile)
 	for _, k := range awsconfig.ProfileKeys(b, c.Profile) {
 		switch {
