@@ -67,7 +67,7 @@ func (c *WriteCredentialsCmd) Run(o *IO) error {
 // precheck fails, as the edit would, when the credentials file as it is now
 // cannot be edited (botocore could not read it).
 func (c *WriteCredentialsCmd) precheck(path string) error {
-	f := &awsFile{what: "AWS credentials file", path: path, edit: func(old []byte) (awsconfig.Edited, error) {
+	f := &awsFile{what: "AWS credentials file", path: path, timeout: c.Timeout, edit: func(old []byte) (awsconfig.Edited, error) {
 		return awsconfig.SetCredentials(old, c.Profile, []awsconfig.KeyValue{{Key: "aws_access_key_id", Value: "x"}})
 	}}
 	return f.update(true)
