@@ -126,6 +126,9 @@ func setupScript(env *testscript.Env) error {
 	env.Setenv("AWS_CONFIG_FILE", filepath.Join(env.WorkDir, "aws-config"))
 	env.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(env.WorkDir, "aws-credentials"))
 	env.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	// Under -race every process sleeps 1 s at exit by default, in case
+	// another goroutine's report is still coming; the scripts run hundreds.
+	env.Setenv("GORACE", "atexit_sleep_ms=0")
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
@@ -63,18 +64,67 @@ func environmentFingerprint() string {
 			b.WriteString(name + "=" + v + "\x00")
 		}
 	}
-	b.WriteString("config=" + sdkFileHash("AWS_CONFIG_FILE", "config"))
+	b.WriteString("config=" + sdkFileHash("AWS_CONFIG_FILE", "config", nil))
 	// The SDK merges the credentials file's profiles into the config
-	// file's, so a region or endpoint_url there counts as well.
-	if h := sdkFileHash("AWS_SHARED_CREDENTIALS_FILE", "credentials"); h != "" {
+	// file's, so a region or endpoint_url there counts as well; its keys do
+	// not (the web-identity call is unsigned, a hop is signed with the
+	// previous hop's credentials), and write-credentials rewrites them.
+	if h := sdkFileHash("AWS_SHARED_CREDENTIALS_FILE", "credentials", withoutKeys); h != "" {
 		b.WriteString("\x00credentials=" + h)
 	}
 	return b.String()
 }
 
-// sdkFileHash hashes one of the SDK's shared files: the file that the
-// variable env names, else ~/.aws/name; "" when there is none.
-func sdkFileHash(env, name string) string {
+// credentialKeys are the keys of the credentials file that hold
+// credentials, which play no part in where the STS calls go.
+var credentialKeys = []string{"aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_security_token"}
+
+// withoutKeys drops the lines that set one of credentialKeys, however
+// indented or spelled in case, and keeps every other line; nil when no
+// other setting is left (a file of section headers and keys says nothing
+// about where STS calls go, whether or not it exists).
+func withoutKeys(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	settings := false
+	for len(b) > 0 {
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line = b[:i+1]
+		}
+		b = b[len(line):]
+		if setsCredentialKey(line) {
+			continue
+		}
+		out = append(out, line...)
+		settings = settings || bytes.ContainsAny(line, "=:")
+	}
+	if !settings {
+		return nil
+	}
+	return out
+}
+
+func setsCredentialKey(line []byte) bool {
+	name, _, ok := bytes.Cut(line, []byte("="))
+	if !ok {
+		name, _, ok = bytes.Cut(line, []byte(":"))
+	}
+	if !ok {
+		return false
+	}
+	name = bytes.TrimSpace(name)
+	for _, k := range credentialKeys {
+		if bytes.EqualFold(name, []byte(k)) {
+			return true
+		}
+	}
+	return false
+}
+
+// sdkFileHash hashes one of the SDK's shared files — the file that the
+// variable env names, else ~/.aws/name — after filter, when not nil; "" when
+// there is none.
+func sdkFileHash(env, name string, filter func([]byte) []byte) string {
 	path := os.Getenv(env)
 	if path == "" {
 		home, err := os.UserHomeDir()
@@ -86,6 +136,11 @@ func sdkFileHash(env, name string) string {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return ""
+	}
+	if filter != nil {
+		if b = filter(b); b == nil {
+			return ""
+		}
 	}
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])

@@ -77,3 +77,29 @@ func TestRequestKeyParts(t *testing.T) {
 		}
 	}
 }
+
+// The credentials file's keys do not change the cache key (write-credentials
+// rewrites them on every run), its other settings do.
+func TestEnvironmentFingerprintIgnoresCredentialKeys(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "credentials")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", file)
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	fingerprint := func(content string) string {
+		t.Helper()
+		if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return environmentFingerprint()
+	}
+	base := fingerprint("[ci]\naws_access_key_id = ASIAONE\naws_secret_access_key = one\naws_session_token = t1\nregion = eu-west-1\n")
+	if got := fingerprint("[ci]\naws_access_key_id = ASIATWO\n  AWS_Secret_Access_Key: two\naws_session_token=t2\nregion = eu-west-1\n"); got != base {
+		t.Error("new credentials in the credentials file changed the fingerprint")
+	}
+	if got := fingerprint("[ci]\naws_access_key_id = ASIAONE\naws_secret_access_key = one\naws_session_token = t1\nregion = us-west-2\n"); got == base {
+		t.Error("another region in the credentials file did not change the fingerprint")
+	}
+	if got := fingerprint("[ci]\naws_access_key_id = ASIAONE\naws_secret_access_key = one\naws_session_token = t1\nregion = eu-west-1\nendpoint_url = http://127.0.0.1:1\n"); got == base {
+		t.Error("an endpoint_url in the credentials file did not change the fingerprint")
+	}
+}
