@@ -250,7 +250,8 @@ func cmdSTSFault(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // stslast FIELD REGEXP checks the last request the test STS received:
-// FIELD is session, duration, policy, policyarns or outcome.
+// FIELD is session, duration, policy, policyarns, outcome or arn (the
+// assumed-role ARN issued).
 func cmdSTSLast(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 2 {
 		ts.Fatalf("usage: stslast FIELD REGEXP")
@@ -272,6 +273,8 @@ func cmdSTSLast(ts *testscript.TestScript, neg bool, args []string) {
 		got = strings.Join(r.PolicyARNs, ",")
 	case "outcome":
 		got = r.Outcome
+	case "arn":
+		got = r.AssumedRoleARN
 	default:
 		ts.Fatalf("stslast: unknown field %q", args[0])
 	}

@@ -29,6 +29,7 @@ type command struct {
 var commands = []command{
 	{"process", "Print credentials as credential_process JSON (for credential_process in ~/.aws/config).", func() any { return &ProcessCmd{} }},
 	{"env", "Print credentials as shell statements for eval (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION).", func() any { return &EnvCmd{} }},
+	{"identity", "Print the account, assumed-role ARN, role, session name and expiration of the credentials (as aws sts get-caller-identity; never a secret).", func() any { return &IdentityCmd{} }},
 	{"cache", "Show or clear the credential cache.", func() any { return &CacheCmd{} }},
 	{"token", "Show where the OIDC token comes from and its claims (never the token itself).", func() any { return &TokenCmd{} }},
 	{"trust-policy", "Print an IAM role trust policy for AssumeRoleWithWebIdentity (Pulumi Deployments, ESC, GitHub Actions, the current token, any issuer).", func() any { return &TrustPolicyCmd{} }},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/oidc-creds/oidc-creds/cache"
 	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/exchange"
 	"github.com/oidc-creds/oidc-creds/token"
@@ -14,22 +15,41 @@ import (
 // credentials reads the token where the flags say and obtains credentials
 // for it: see credentialsFrom.
 func (f *ExchangeFlags) credentials(o *IO) (creds.Credentials, error) {
-	src, err := f.source(o)
+	e, err := f.session(o)
 	if err != nil {
 		return creds.Credentials{}, err
 	}
-	return f.credentialsFrom(o, src)
+	return e.Credentials, nil
 }
 
-// credentialsFrom validates the inputs, reads the token from src, then
-// serves credentials from the cache or exchanges the token for them (and
-// assumes the chain's roles in turn), all within --timeout. A source whose
-// request inputs stay fixed for the job (token.Keyed) is looked up in the
-// cache before any token is requested.
+// session is credentials with the role and the session name they were
+// issued for (the last of the chain): the cache entry, or what STS issued.
+func (f *ExchangeFlags) session(o *IO) (*cache.Entry, error) {
+	src, err := f.source(o)
+	if err != nil {
+		return nil, err
+	}
+	return f.sessionFrom(o, src)
+}
+
+// credentialsFrom is sessionFrom's credentials.
 func (f *ExchangeFlags) credentialsFrom(o *IO, src token.Source) (creds.Credentials, error) {
+	e, err := f.sessionFrom(o, src)
+	if err != nil {
+		return creds.Credentials{}, err
+	}
+	return e.Credentials, nil
+}
+
+// sessionFrom validates the inputs, reads the token from src, then serves
+// credentials from the cache or exchanges the token for them (and assumes
+// the chain's roles in turn), all within --timeout. A source whose request
+// inputs stay fixed for the job (token.Keyed) is looked up in the cache
+// before any token is requested.
+func (f *ExchangeFlags) sessionFrom(o *IO, src token.Source) (*cache.Entry, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), max(f.Timeout, 0))
 	defer cancel()
-	c, err := f.obtain(ctx, o, src)
+	e, err := f.obtain(ctx, o, src)
 	if err != nil {
 		var ec interface{ ExitCode() int }
 		if !errors.As(err, &ec) && ctx.Err() != nil {
@@ -37,25 +57,25 @@ func (f *ExchangeFlags) credentialsFrom(o *IO, src token.Source) (creds.Credenti
 			// which is most likely stuck talking to STS: exit 5, not 1.
 			err = &creds.Error{Kind: creds.KindUnreachable, Msg: err.Error(), Err: err}
 		}
-		return creds.Credentials{}, err
+		return nil, err
 	}
-	if err := c.Valid(timeNow(), 0); err != nil {
-		return creds.Credentials{}, &creds.Error{Kind: creds.KindRefused, Err: err,
-			Msg: fmt.Sprintf("STS issued credentials that expired at %s, before they could be used; check this machine's clock", c.Expiration.Format(time.RFC3339))}
+	if err := e.Credentials.Valid(timeNow(), 0); err != nil {
+		return nil, &creds.Error{Kind: creds.KindRefused, Err: err,
+			Msg: fmt.Sprintf("STS issued credentials that expired at %s, before they could be used; check this machine's clock", e.Credentials.Expiration.Format(time.RFC3339))}
 	}
-	return c, nil
+	return e, nil
 }
 
 // obtain plans the run (the web-identity exchange and the chain's hops),
 // finds the key of its first step, and gets the last step's credentials.
-func (f *ExchangeFlags) obtain(ctx context.Context, o *IO, src token.Source) (creds.Credentials, error) {
+func (f *ExchangeFlags) obtain(ctx context.Context, o *IO, src token.Source) (*cache.Entry, error) {
 	base, in, err := f.baseInputs(ctx)
 	if err != nil {
-		return creds.Credentials{}, err
+		return nil, err
 	}
 	src, tok, err := f.resolve(ctx, src)
 	if err != nil {
-		return creds.Credentials{}, err
+		return nil, err
 	}
 	first, hops := in.plan(base)
 	ch := &chainRun{f: f, o: o, hops: hops, fetched: map[int]bool{}}
@@ -89,15 +109,11 @@ func (f *ExchangeFlags) obtain(ctx context.Context, o *IO, src token.Source) (cr
 	} else {
 		r, err := ch.prepare(ctx)
 		if err != nil {
-			return creds.Credentials{}, err
+			return nil, err
 		}
 		ch.key0 = f.keyParts(r)
 	}
-	e, err := ch.step(ctx, len(hops), ch.lastMargin(first))
-	if err != nil {
-		return creds.Credentials{}, err
-	}
-	return e.Credentials, nil
+	return ch.step(ctx, len(hops), ch.lastMargin(first))
 }
 
 // originOf names a source that has not been read yet.
