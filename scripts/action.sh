@@ -17,17 +17,26 @@
 #                       OIDC_CREDS_ACTION_PROFILE, `oidc-creds configure-profile`
 #                       writes a credential_process profile (every later AWS
 #                       call refreshes on its own) and AWS_PROFILE is exported.
-#                       Then `oidc-creds process` (the cached credentials)
-#                       gives the aws-account-id output. AWS_REGION and
-#                       AWS_DEFAULT_REGION are exported when a region is set.
+#                       Then `oidc-creds identity` (the cached credentials'
+#                       account and assumed-role ARN, no secret) gives the
+#                       aws-account-id and assumed-role-arn outputs.
+#                       AWS_REGION and AWS_DEFAULT_REGION are exported when a
+#                       region is set.
 #                       Credentials are cached for the job only, under
 #                       $RUNNER_TEMP/oidc-creds/cache.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 
+# fail prints an error annotation, escaped as GitHub's toolkit escapes a
+# command's message (so that an input with a line break cannot start
+# another workflow command), and exits 1.
 fail() {
-	echo "::error title=oidc-creds::$*"
+	local msg=$*
+	msg=${msg//"%"/%25}
+	msg=${msg//$'\r'/%0D}
+	msg=${msg//$'\n'/%0A}
+	echo "::error title=oidc-creds::$msg"
 	exit 1
 }
 
@@ -53,28 +62,64 @@ exchange() {
 		fail "this job cannot request an OIDC token from GitHub: give it permissions: id-token: write"
 	fi
 	[ -n "${OIDC_CREDS_ROLE_ARN:-}" ] || fail "the role-arn input is required"
-	local profile=${OIDC_CREDS_ACTION_PROFILE:-} region=${OIDC_CREDS_REGION:-} json account
+	local profile=${OIDC_CREDS_ACTION_PROFILE:-} region=${OIDC_CREDS_REGION:-}
 	# Both go into GITHUB_ENV, where a line break would start another variable.
 	[ -z "$region" ] || [[ $region =~ ^[a-z0-9-]+$ ]] || fail "region \"$region\" is not a region name"
 	[ -z "$profile" ] || [[ $profile =~ ^[A-Za-z0-9._/-]+$ ]] ||
 		fail "profile \"$profile\" is not usable: use letters, digits and - _ . /"
+	# YAML lists (one ARN a line) as well as commas.
+	OIDC_CREDS_POLICY_ARNS=$(arn_list "${OIDC_CREDS_POLICY_ARNS:-}")
+	OIDC_CREDS_CHAIN_ROLE_ARNS=$(arn_list "${OIDC_CREDS_CHAIN_ROLE_ARNS:-}")
+	export OIDC_CREDS_POLICY_ARNS OIDC_CREDS_CHAIN_ROLE_ARNS
 	export OIDC_CREDS_CACHE_DIR=${OIDC_CREDS_CACHE_DIR:-${RUNNER_TEMP:?}/oidc-creds/cache}
 
 	if [ -n "$profile" ]; then
 		oidc-creds configure-profile --profile "$profile"
 		echo "AWS_PROFILE=$profile" >>"${GITHUB_ENV:?}"
+		# The later steps' credential_process runs with these set, and they
+		# are part of the cache key: run the exchange below as it will, so
+		# that the first of them is a cache hit.
+		export AWS_PROFILE=$profile
+		if [ -n "$region" ]; then export AWS_REGION=$region AWS_DEFAULT_REGION=$region; fi
 	else
 		oidc-creds env --format github
 	fi
 	if [ -n "$region" ]; then
 		printf 'AWS_REGION=%s\nAWS_DEFAULT_REGION=%s\n' "$region" "$region" >>"${GITHUB_ENV:?}"
 	fi
-	# The exchange of a profile happens here, so that a refusal fails this
-	# step; after env it is a cache hit.
-	json=$(oidc-creds process)
-	account=$(sed -n 's/.*"AccountId":"\([0-9]*\)".*/\1/p' <<<"$json")
-	echo "aws-account-id=$account" >>"${GITHUB_OUTPUT:?}"
-	# assumed-role-arn: oidc-creds does not report the assumed-role ARN yet.
+	outputs
+}
+
+# outputs writes the aws-account-id and assumed-role-arn outputs from
+# `oidc-creds identity`, which holds no secret. After env it is a cache hit;
+# with a profile it is the exchange, so that a refusal fails this step.
+outputs() {
+	local identity account arn
+	identity=$(oidc-creds identity --json)
+	account=$(json_field Account "$identity")
+	arn=$(json_field Arn "$identity")
+	# Empty when STS returned no assumed-role ARN (MinIO).
+	[ -z "$account" ] || [[ $account =~ ^[0-9]{12}$ ]] || fail "STS returned an account id that is not one: $account"
+	[ -z "$arn" ] || [[ $arn =~ ^arn:aws[a-z-]*:sts::[0-9]{12}:assumed-role/[A-Za-z0-9+=,.@_-]+/[A-Za-z0-9+=,.@_-]+$ ]] ||
+		fail "STS returned an assumed-role ARN that is not one: $arn"
+	printf 'aws-account-id=%s\nassumed-role-arn=%s\n' "$account" "$arn" >>"${GITHUB_OUTPUT:?}"
+}
+
+# json_field NAME JSON prints the string member NAME of identity --json's
+# object (one member a line).
+json_field() {
+	sed -n 's/^  "'"$1"'": "\([^"\\]*\)",\{0,1\}$/\1/p' <<<"$2"
+}
+
+# arn_list LIST prints LIST's items, separated by commas and white space
+# (line breaks included), joined by single commas.
+arn_list() {
+	local items
+	# Nothing but separators: nothing (an empty array is unset to bash 3.2).
+	[ -n "${1//[$' \t\r\n,']/}" ] || return 0
+	read -r -d '' -a items <<<"${1//,/ }" || :
+	local IFS=,
+	echo "${items[*]}"
 }
 
 case ${1:-} in
