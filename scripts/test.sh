@@ -31,7 +31,7 @@ go mod tidy -diff
 echo "== go test -race ./..."
 go test -race -count=1 ./...
 
-echo "== release archives, install.sh and the workflows (internal/cmd/release, TEST_RELEASE=1)"
+echo "== release archives, install.sh, the workflows and the action (internal/cmd/release, TEST_RELEASE=1)"
 TEST_RELEASE=1 go test -count=1 -timeout 30m ./internal/cmd/release
 
 echo "== scripts/e2e.sh (MinIO and real AWS clients)"
