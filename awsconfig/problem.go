@@ -2,7 +2,7 @@ package awsconfig
 
 import (
 	"fmt"
-	"regexp"
+	"strings"
 )
 
 type problemKind uint8
@@ -34,12 +34,30 @@ func (f *file) problem(i int, k problemKind, section, key string, first int) {
 	f.problems = append(f.problems, &Problem{Line: i + 1, kind: k, section: section, key: key, first: first + 1})
 }
 
-// nameRE matches the section and key names a message may quote: a mistyped
-// line of a credentials file could hold part of a secret.
-var nameRE = regexp.MustCompile(`^[A-Za-z0-9_.@/+=-]{1,64}( [A-Za-z0-9_.@/+=-]{1,64})?$`)
+// quotable reports whether a message may quote s, a section or key name: at
+// most two words of 1 to 64 of [A-Za-z0-9_.@/+=-] joined by one space (a
+// mistyped line of a credentials file could hold part of a secret). Written
+// by hand: a package-level regexp costs a third of a cache hit at start-up.
+func quotable(s string) bool {
+	first, second, two := strings.Cut(s, " ")
+	return nameWord(first) && (!two || nameWord(second))
+}
+
+func nameWord(w string) bool {
+	if len(w) < 1 || len(w) > 64 {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_.@/+=-", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
 
 func quoteName(s, what string) string {
-	if nameRE.MatchString(s) {
+	if quotable(s) {
 		return what + " " + s
 	}
 	return "a " + what
@@ -48,7 +66,7 @@ func quoteName(s, what string) string {
 func (p *Problem) Error() string {
 	const boto = "which botocore (the AWS CLI, boto3) cannot read"
 	sect := "[" + p.section + "]"
-	if !nameRE.MatchString(p.section) {
+	if !quotable(p.section) {
 		sect = "its section"
 	}
 	switch p.kind {

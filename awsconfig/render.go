@@ -2,7 +2,6 @@ package awsconfig
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -86,7 +85,15 @@ func goCutComment(s string) string {
 	return s
 }
 
-var keyRE = regexp.MustCompile(`^[a-z0-9_]+$`)
+// lowerKey reports whether k is a key name of [a-z0-9_]+.
+func lowerKey(k string) bool {
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return k != ""
+}
 
 func (c change) check() error {
 	if !ValidProfileName(c.name) || (c.creds && c.name == defaultSection) {
@@ -98,7 +105,7 @@ func (c change) check() error {
 		}
 	}
 	for _, k := range c.remove {
-		if !keyRE.MatchString(k) {
+		if !lowerKey(k) {
 			return &ValueError{Key: k, Problem: "is not a lowercase key"}
 		}
 	}
@@ -113,7 +120,7 @@ func checkValue(kv KeyValue) error {
 	v := kv.Value
 	bad := func(problem string) error { return &ValueError{Key: kv.Key, Value: v, Problem: problem} }
 	switch {
-	case !keyRE.MatchString(kv.Key):
+	case !lowerKey(kv.Key):
 		return &ValueError{Key: kv.Key, Problem: "is not a lowercase key"}
 	case v == "":
 		return bad("is empty")

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"runtime"
 	"runtime/debug"
+	"sync"
 )
 
 // version and commit are set at build time by scripts/release.sh with
@@ -43,7 +44,10 @@ func Commit() string {
 
 // pseudoRev matches a pseudo-version (go install …@COMMIT or @main) and
 // captures its 12-digit revision.
-var pseudoRev = regexp.MustCompile(`^v\d+\.\d+\.\d+-(?:[0-9A-Za-z-]+\.)*\d{14}-([0-9a-f]{12})(?:\+incompatible)?$`)
+// Compiled when first used: a package-level regexp is compiled in every run.
+var pseudoRev = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^v\d+\.\d+\.\d+-(?:[0-9A-Za-z-]+\.)*\d{14}-([0-9a-f]{12})(?:\+incompatible)?$`)
+})
 
 // commitOf reads vcs.revision ("-dirty" appended when vcs.modified), which
 // go build records in a checkout, else the revision of a pseudo-version;
@@ -64,7 +68,7 @@ func commitOf(bi *debug.BuildInfo) string {
 	if rev != "" {
 		return rev + dirty
 	}
-	if m := pseudoRev.FindStringSubmatch(bi.Main.Version); m != nil {
+	if m := pseudoRev().FindStringSubmatch(bi.Main.Version); m != nil {
 		return m[1]
 	}
 	return "unknown"

@@ -1,6 +1,8 @@
 // Package shape holds a test of the code's shape: no non-test Go file over
 // maxFileLines lines and no function over maxFuncLines, so that the code
-// stays small enough to read in one sitting.
+// stays small enough to read in one sitting; and no regexp compiled at
+// package level in the program, which every run would pay for at start-up
+// (a cache hit must stay cheap).
 package shape
 
 import (
@@ -44,6 +46,9 @@ func TestShape(t *testing.T) {
 		if err != nil {
 			return err
 		}
+		if !strings.HasPrefix(rel, "internal"+string(filepath.Separator)) {
+			checkPackageRegexps(t, fset, rel, f)
+		}
 		ast.Inspect(f, func(n ast.Node) bool {
 			var name string
 			var body *ast.BlockStmt
@@ -68,5 +73,30 @@ func TestShape(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// checkPackageRegexps fails for a package-level variable initialised with
+// regexp.MustCompile or regexp.Compile.
+func checkPackageRegexps(t *testing.T, fset *token.FileSet, rel string, f *ast.File) {
+	t.Helper()
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.VAR {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			for _, v := range spec.(*ast.ValueSpec).Values {
+				call, ok := v.(*ast.CallExpr)
+				if !ok {
+					continue
+				}
+				if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+					if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "regexp" && (sel.Sel.Name == "MustCompile" || sel.Sel.Name == "Compile") {
+						t.Errorf("%s:%d: a regexp compiled at package level costs every run at start-up: check by hand, or compile it when first used (sync.OnceValue)", rel, fset.Position(call.Pos()).Line)
+					}
+				}
+			}
+		}
 	}
 }
