@@ -88,7 +88,10 @@ type consolePlan struct {
 
 func (c *ConsoleCmd) consolePlan() (consolePlan, error) {
 	var p consolePlan
-	in, probs := c.check(context.Background())
+	// check reads --policy @FILE: within --timeout, as every command does.
+	ctx, cancel := context.WithTimeout(context.Background(), max(c.Timeout, 0))
+	defer cancel()
+	in, probs := c.check(ctx)
 	if len(probs) > 0 {
 		return p, probs[0].err
 	}

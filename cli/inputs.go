@@ -76,29 +76,6 @@ func (f *ExchangeFlags) check(ctx context.Context) (inputs, []problem) {
 	return in, probs
 }
 
-// request checks every input, then reads and checks the token from src,
-// so that nothing malformed reaches STS.
-func (f *ExchangeFlags) request(ctx context.Context, o *IO, src token.Source) (exchange.Request, error) {
-	r, err := f.baseRequest(ctx)
-	if err != nil {
-		return r, err
-	}
-	tok, err := f.load(ctx, src)
-	if err != nil {
-		return r, err
-	}
-	return r, f.withToken(o, &r, tok)
-}
-
-// baseRequest checks every input and is the request without its token.
-func (f *ExchangeFlags) baseRequest(ctx context.Context) (exchange.Request, error) {
-	in, probs := f.check(ctx)
-	if len(probs) > 0 {
-		return exchange.Request{}, probs[0].err
-	}
-	return exchange.Request{RoleARN: in.role.ARN, Duration: in.duration, PolicyARNs: in.policyARNs, Policy: in.policy, SessionName: in.sessionName}, nil
-}
-
 // withToken checks tok and completes r with it.
 func (f *ExchangeFlags) withToken(o *IO, r *exchange.Request, tok *token.Token) error {
 	r.Token = tok

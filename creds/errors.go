@@ -61,11 +61,6 @@ func (e *Error) Unwrap() error { return e.Err }
 // ExitCode is the process exit status for this error (kong's ExitCoder).
 func (e *Error) ExitCode() int { return int(e.Kind) }
 
-// Errorf returns an *Error of kind k whose message is formatted.
-func Errorf(k Kind, format string, args ...any) *Error {
-	return &Error{Kind: k, Msg: fmt.Sprintf(format, args...)}
-}
-
 // InputErrorf returns a KindInput *Error about input in.
 func InputErrorf(in Input, format string, args ...any) *Error {
 	return &Error{Kind: KindInput, Input: in, Msg: fmt.Sprintf(format, args...)}

@@ -18,14 +18,6 @@ type Client interface {
 	AssumeRoleWithWebIdentity(ctx context.Context, in *sts.AssumeRoleWithWebIdentityInput, optFns ...func(*sts.Options)) (*sts.AssumeRoleWithWebIdentityOutput, error)
 }
 
-// ClientFunc makes a function a Client (tests fake STS with it).
-type ClientFunc func(ctx context.Context, in *sts.AssumeRoleWithWebIdentityInput, optFns ...func(*sts.Options)) (*sts.AssumeRoleWithWebIdentityOutput, error)
-
-// AssumeRoleWithWebIdentity calls f.
-func (f ClientFunc) AssumeRoleWithWebIdentity(ctx context.Context, in *sts.AssumeRoleWithWebIdentityInput, optFns ...func(*sts.Options)) (*sts.AssumeRoleWithWebIdentityOutput, error) {
-	return f(ctx, in, optFns...)
-}
-
 // Request is one exchange, its inputs already validated.
 type Request struct {
 	Token       *token.Token
