@@ -79,27 +79,33 @@ func environmentFingerprint() string {
 // credentials, which play no part in where the STS calls go.
 var credentialKeys = []string{"aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_security_token"}
 
-// withoutKeys drops the lines that set one of credentialKeys, however
-// indented or spelled in case, and keeps every other line; nil when no
-// other setting is left (a file of section headers and keys says nothing
-// about where STS calls go, whether or not it exists).
+// withoutKeys keeps of a credentials file only what can change where STS
+// calls go: each setting that is not one of credentialKeys (however
+// indented or spelled in case), under the header of its section. Comments,
+// blank lines and sections that hold nothing else are dropped, so that
+// write-credentials, which adds sections and rewrites keys, changes
+// nothing here; nil when nothing is left.
 func withoutKeys(b []byte) []byte {
-	out := make([]byte, 0, len(b))
-	settings := false
+	var out, header []byte
 	for len(b) > 0 {
 		line := b
 		if i := bytes.IndexByte(b, '\n'); i >= 0 {
 			line = b[:i+1]
 		}
 		b = b[len(line):]
-		if setsCredentialKey(line) {
-			continue
+		t := bytes.TrimSpace(line)
+		switch {
+		case len(t) == 0 || t[0] == '#' || t[0] == ';':
+		case t[0] == '[':
+			header = t
+		case setsCredentialKey(line) || !bytes.ContainsAny(t, "=:"):
+		default:
+			if header != nil {
+				out = append(append(out, header...), '\n')
+				header = nil
+			}
+			out = append(append(out, t...), '\n')
 		}
-		out = append(out, line...)
-		settings = settings || bytes.ContainsAny(line, "=:")
-	}
-	if !settings {
-		return nil
 	}
 	return out
 }

@@ -96,10 +96,19 @@ func TestEnvironmentFingerprintIgnoresCredentialKeys(t *testing.T) {
 	if got := fingerprint("[ci]\naws_access_key_id = ASIATWO\n  AWS_Secret_Access_Key: two\naws_session_token=t2\nregion = eu-west-1\n"); got != base {
 		t.Error("new credentials in the credentials file changed the fingerprint")
 	}
+	if got := fingerprint("# keys\n[new]\naws_access_key_id = ASIANEW\n\n[ci]\naws_access_key_id = ASIAONE\naws_secret_access_key = one\naws_session_token = t1\nregion = eu-west-1\n"); got != base {
+		t.Error("a new section of keys only in the credentials file changed the fingerprint")
+	}
 	if got := fingerprint("[ci]\naws_access_key_id = ASIAONE\naws_secret_access_key = one\naws_session_token = t1\nregion = us-west-2\n"); got == base {
 		t.Error("another region in the credentials file did not change the fingerprint")
 	}
 	if got := fingerprint("[ci]\naws_access_key_id = ASIAONE\naws_secret_access_key = one\naws_session_token = t1\nregion = eu-west-1\nendpoint_url = http://127.0.0.1:1\n"); got == base {
 		t.Error("an endpoint_url in the credentials file did not change the fingerprint")
+	}
+	if got := fingerprint("[other]\naws_access_key_id = ASIAONE\naws_secret_access_key = one\naws_session_token = t1\nregion = eu-west-1\n"); got == base {
+		t.Error("the same region in another profile did not change the fingerprint")
+	}
+	if fingerprint("[ci]\naws_access_key_id = ASIAONE\n") != fingerprint("") {
+		t.Error("a file of keys only does not read as no file")
 	}
 }
