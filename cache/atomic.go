@@ -12,7 +12,7 @@ import (
 const tempMarker = ".json" + atomicfile.TempMarker
 
 func isTempName(name string) bool {
-	return strings.HasPrefix(name, ".") && strings.Contains(name, tempMarker)
+	return atomicfile.IsTemp(name, "") && strings.Contains(name, tempMarker)
 }
 
 // writeFileAtomic is the write used by GetOrFetch: atomicfile.Write, 0600

@@ -70,21 +70,6 @@ func (c *Cache) Dir() string { return c.dir }
 func (c *Cache) entryPath(key string) string { return filepath.Join(c.dir, key+".json") }
 func (c *Cache) lockPath(key string) string  { return filepath.Join(c.dir, key+".lock") }
 
-// get returns the entry for key if it holds credentials valid for more than
-// minValid (tests use it to look without fetching). It takes no lock and scans no directory: it opens KEY.json
-// (never through a symlink), reads it and decodes it. Anything unusable is a
-// miss.
-func (c *Cache) get(key string, minValid time.Duration) (*Entry, bool) {
-	e, _, err := c.read(key)
-	if err != nil {
-		c.logf("cache: %s: %v", short(key), err)
-	}
-	if !e.ValidFor(minValid) {
-		return nil, false
-	}
-	return e, true
-}
-
 // read reads the entry for key. exists reports whether something is in the
 // entry's place (a file, even corrupt, or a planted symlink); err says why
 // it could not be used.
@@ -142,14 +127,14 @@ func (c *Cache) GetOrFetch(ctx context.Context, key string, minValid time.Durati
 
 // getOrFetch is GetOrFetch, also saying how it got the entry (for tests;
 // -v shows the same in the log).
-func (c *Cache) getOrFetch(ctx context.Context, key string, minValid time.Duration, fetch func(context.Context) (*Entry, error)) (*Entry, Status, error) {
+func (c *Cache) getOrFetch(ctx context.Context, key string, minValid time.Duration, fetch func(context.Context) (*Entry, error)) (*Entry, status, error) {
 	if !validKey(key) {
 		return nil, 0, errInvalidKey(key)
 	}
 	e, existed, err := c.read(key)
 	if e.ValidFor(minValid) {
 		c.logf("cache: hit %s (%s, valid until %s)", short(key), e.Role, e.Credentials.Expiration.UTC().Format(time.RFC3339))
-		return e, Hit, nil
+		return e, statusHit, nil
 	}
 	c.explainMiss(key, e, err, minValid)
 
@@ -178,17 +163,17 @@ func (c *Cache) getOrFetch(ctx context.Context, key string, minValid time.Durati
 	if e.ValidFor(minValid) {
 		if waited {
 			c.logf("cache: another process fetched %s while we waited", short(key))
-			return e, Waited, nil
+			return e, statusWaited, nil
 		}
 		c.logf("cache: hit %s after taking the lock", short(key))
-		return e, Hit, nil
+		return e, statusHit, nil
 	}
 	if waited {
 		c.explainMiss(key, e, err, minValid)
 	}
-	status := Fetched
+	status := statusFetched
 	if existed || exists {
-		status = Refreshed
+		status = statusRefreshed
 	}
 	c.logf("cache: fetching %s", short(key))
 	e, err = fetch(ctx)
@@ -218,10 +203,10 @@ func (c *Cache) lock(ctx context.Context, lf *filelock.File) (waited bool, err e
 	return waited, err
 }
 
-func (c *Cache) fetchUncached(ctx context.Context, existed bool, fetch func(context.Context) (*Entry, error)) (*Entry, Status, error) {
-	status := Fetched
+func (c *Cache) fetchUncached(ctx context.Context, existed bool, fetch func(context.Context) (*Entry, error)) (*Entry, status, error) {
+	status := statusFetched
 	if existed {
-		status = Refreshed
+		status = statusRefreshed
 	}
 	e, err := fetch(ctx)
 	if err != nil {

@@ -25,14 +25,14 @@ func TestHitAndMiss(t *testing.T) {
 	}
 	f := &fetcher{id: "ONE", exp: time.Now().Add(time.Hour)}
 	e, st, err := c.getOrFetch(ctx, testKey, 15*time.Minute, f.fetch)
-	if err != nil || st != Fetched || e.Credentials.AccessKeyID != "ASIAONE" {
+	if err != nil || st != statusFetched || e.Credentials.AccessKeyID != "ASIAONE" {
 		t.Fatalf("first GetOrFetch = %v, %v, %v; want ASIAONE, miss, nil", e, st, err)
 	}
 	if e.Version != EntryVersion || e.Written.IsZero() {
 		t.Errorf("GetOrFetch did not fill in Version and Written: %+v", e)
 	}
 	e, st, err = c.getOrFetch(ctx, testKey, 15*time.Minute, f.fetch)
-	if err != nil || st != Hit || e.Credentials.AccessKeyID != "ASIAONE" {
+	if err != nil || st != statusHit || e.Credentials.AccessKeyID != "ASIAONE" {
 		t.Fatalf("second GetOrFetch = %v, %v, %v; want ASIAONE, hit, nil", e, st, err)
 	}
 	if n := f.calls.Load(); n != 1 {
@@ -53,7 +53,7 @@ func TestHitAndMiss(t *testing.T) {
 }
 
 func TestStatusString(t *testing.T) {
-	for s, want := range map[Status]string{Hit: "hit", Fetched: "miss", Waited: "waited for the lock", Refreshed: "refreshed", 0: "Status(0)"} {
+	for s, want := range map[status]string{statusHit: "hit", statusFetched: "miss", statusWaited: "waited for the lock", statusRefreshed: "refreshed", 0: "status(0)"} {
 		if got := s.String(); got != want {
 			t.Errorf("%d.String() = %q, want %q", int(s), got, want)
 		}
@@ -86,7 +86,7 @@ func TestExpiryAndMinValid(t *testing.T) {
 	}
 	f2 := &fetcher{id: "TWO", exp: now.Add(time.Hour)}
 	e, st, err := c.getOrFetch(ctx, testKey, 15*time.Minute, f2.fetch)
-	if err != nil || st != Refreshed || e.Credentials.AccessKeyID != "ASIATWO" {
+	if err != nil || st != statusRefreshed || e.Credentials.AccessKeyID != "ASIATWO" {
 		t.Fatalf("GetOrFetch = %v, %v, %v; want ASIATWO, refreshed, nil", e, st, err)
 	}
 	clk.Advance(2 * time.Hour)
@@ -127,7 +127,7 @@ func TestBadEntriesAreMissesAndRewritten(t *testing.T) {
 			}
 			f := &fetcher{id: "NEW", exp: now.Add(time.Hour)}
 			e, st, err := c.getOrFetch(ctxT(t), testKey, 0, f.fetch)
-			if err != nil || st != Refreshed || e.Credentials.AccessKeyID != "ASIANEW" {
+			if err != nil || st != statusRefreshed || e.Credentials.AccessKeyID != "ASIANEW" {
 				t.Fatalf("GetOrFetch = %v, %v, %v; want ASIANEW, refreshed, nil", e, st, err)
 			}
 			if got := readEntryFile(t, c.entryPath(testKey)); got.Credentials.AccessKeyID != "ASIANEW" {
@@ -164,7 +164,7 @@ func TestPlantedEntrySymlink(t *testing.T) {
 	}
 	f := &fetcher{id: "REAL", exp: time.Now().Add(time.Hour)}
 	e, st, err := c.getOrFetch(ctxT(t), testKey, 0, f.fetch)
-	if err != nil || st != Refreshed || e.Credentials.AccessKeyID != "ASIAREAL" {
+	if err != nil || st != statusRefreshed || e.Credentials.AccessKeyID != "ASIAREAL" {
 		t.Fatalf("GetOrFetch = %v, %v, %v; want ASIAREAL, refreshed, nil", e, st, err)
 	}
 	if got := readEntryFile(t, c.entryPath(testKey)); got.Credentials.AccessKeyID != "ASIAREAL" {
@@ -192,7 +192,7 @@ func TestPlantedLockSymlink(t *testing.T) {
 			}
 			f := &fetcher{id: "ONE", exp: time.Now().Add(time.Hour)}
 			e, st, err := c.getOrFetch(ctxT(t), testKey, 0, f.fetch)
-			if err != nil || st != Fetched || e.Credentials.AccessKeyID != "ASIAONE" {
+			if err != nil || st != statusFetched || e.Credentials.AccessKeyID != "ASIAONE" {
 				t.Fatalf("GetOrFetch = %v, %v, %v; want ASIAONE, miss, nil", e, st, err)
 			}
 			if w := r.Warnings(); len(w) != 1 || !strings.Contains(w[0], c.lockPath(testKey)) || !strings.Contains(w[0], "remove it") {
@@ -281,7 +281,7 @@ func TestWriteFailureStillReturnsCredentials(t *testing.T) {
 	t.Cleanup(func() { writeFileAtomic = old })
 	f := &fetcher{id: "ONE", exp: time.Now().Add(time.Hour)}
 	e, st, err := c.getOrFetch(ctxT(t), testKey, 0, f.fetch)
-	if err != nil || st != Fetched || e.Credentials.AccessKeyID != "ASIAONE" {
+	if err != nil || st != statusFetched || e.Credentials.AccessKeyID != "ASIAONE" {
 		t.Fatalf("GetOrFetch = %v, %v, %v; want ASIAONE, miss, nil", e, st, err)
 	}
 	if w := r.Warnings(); len(w) != 1 || !strings.Contains(w[0], "no space left") {
@@ -291,7 +291,7 @@ func TestWriteFailureStillReturnsCredentials(t *testing.T) {
 		t.Error("an entry exists although the write failed")
 	}
 	// The lock was released: the next call fetches again, without waiting.
-	if _, st, err := c.getOrFetch(ctxT(t), testKey, 0, f.fetch); err != nil || st != Fetched {
+	if _, st, err := c.getOrFetch(ctxT(t), testKey, 0, f.fetch); err != nil || st != statusFetched {
 		t.Errorf("second GetOrFetch = %v, %v", st, err)
 	}
 }
@@ -335,7 +335,7 @@ func TestFetchErrorReturnedAsIs(t *testing.T) {
 	}
 	// The lock was released.
 	f := &fetcher{id: "ONE", exp: time.Now().Add(time.Hour)}
-	if _, st, err := c.getOrFetch(ctxT(t), testKey, 0, f.fetch); err != nil || st != Fetched {
+	if _, st, err := c.getOrFetch(ctxT(t), testKey, 0, f.fetch); err != nil || st != statusFetched {
 		t.Errorf("GetOrFetch after an error = %v, %v", st, err)
 	}
 	if w := r.Warnings(); len(w) != 0 {
@@ -451,7 +451,7 @@ func TestWaitedForAnotherFetcher(t *testing.T) {
 	<-inFetch
 	type result struct {
 		e   *Entry
-		st  Status
+		st  status
 		err error
 	}
 	res := make(chan result, 1)
@@ -472,7 +472,7 @@ func TestWaitedForAnotherFetcher(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := <-res
-	if got.err != nil || got.st != Waited || got.e.Credentials.AccessKeyID != "ASIAFIRST" {
+	if got.err != nil || got.st != statusWaited || got.e.Credentials.AccessKeyID != "ASIAFIRST" {
 		t.Errorf("second GetOrFetch = %+v; want FIRST's entry, waited", got)
 	}
 	if n := f.calls.Load(); n != 0 {

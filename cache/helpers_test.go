@@ -98,3 +98,18 @@ func ctxT(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// get returns the entry for key if it holds credentials valid for more than
+// minValid (tests look with it without fetching). It takes no lock and scans no directory: it opens KEY.json
+// (never through a symlink), reads it and decodes it. Anything unusable is a
+// miss.
+func (c *Cache) get(key string, minValid time.Duration) (*Entry, bool) {
+	e, _, err := c.read(key)
+	if err != nil {
+		c.logf("cache: %s: %v", short(key), err)
+	}
+	if !e.ValidFor(minValid) {
+		return nil, false
+	}
+	return e, true
+}

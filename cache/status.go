@@ -2,32 +2,32 @@ package cache
 
 import "strconv"
 
-// Status says how getOrFetch got its entry.
-type Status int
+// status says how getOrFetch got its entry.
+type status int
 
 const (
-	// Hit: a valid entry was in the cache.
-	Hit Status = iota + 1
-	// Fetched: there was no entry, and this call fetched one.
-	Fetched
-	// Waited: another process held the lock, fetched while we waited, and
+	// statusHit: a valid entry was in the cache.
+	statusHit status = iota + 1
+	// statusFetched: there was no entry, and this call fetched one.
+	statusFetched
+	// statusWaited: another process held the lock, fetched while we waited, and
 	// we used its entry.
-	Waited
-	// Refreshed: an entry existed but was too close to expiry, corrupt or
+	statusWaited
+	// statusRefreshed: an entry existed but was too close to expiry, corrupt or
 	// otherwise unusable, and this call fetched a replacement.
-	Refreshed
+	statusRefreshed
 )
 
-func (s Status) String() string {
+func (s status) String() string {
 	switch s {
-	case Hit:
+	case statusHit:
 		return "hit"
-	case Fetched:
+	case statusFetched:
 		return "miss"
-	case Waited:
+	case statusWaited:
 		return "waited for the lock"
-	case Refreshed:
+	case statusRefreshed:
 		return "refreshed"
 	}
-	return "Status(" + strconv.Itoa(int(s)) + ")"
+	return "status(" + strconv.Itoa(int(s)) + ")"
 }

@@ -100,7 +100,7 @@ func TestPlantedFIFOIsAMiss(t *testing.T) {
 		t.Fatal("hit")
 	}
 	f := &fetcher{id: "ONE", exp: time.Now().Add(time.Hour)}
-	if _, st, err := c.getOrFetch(ctxT(t), testKey, 0, f.fetch); err != nil || st != Refreshed {
+	if _, st, err := c.getOrFetch(ctxT(t), testKey, 0, f.fetch); err != nil || st != statusRefreshed {
 		t.Fatalf("GetOrFetch = %v, %v", st, err)
 	}
 	readEntryFile(t, c.entryPath(testKey))

@@ -194,13 +194,6 @@ func (r *Refresher) Run(ctx context.Context) {
 	}
 }
 
-// Fetches returns how many times Fetch was called.
-func (r *Refresher) Fetches() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.fetches
-}
-
 func (r *Refresher) validLocked(now time.Time) bool {
 	return r.have && r.cur.Valid(now, 0) == nil
 }

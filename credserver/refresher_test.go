@@ -299,3 +299,10 @@ func TestRefresherRunRenewsInTheBackground(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// Fetches returns how many times Fetch was called.
+func (r *Refresher) Fetches() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.fetches
+}

@@ -38,6 +38,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/oidc-creds/oidc-creds/atomicfile"
 )
 
 func main() {
@@ -99,26 +101,15 @@ func run(args []string, stdout io.Writer) error {
 	return fmt.Errorf("unknown command %q", args[0])
 }
 
-// writeFile writes name through a temporary file in the same directory, so
-// that a failure leaves no partial file under that name.
+// writeFile writes name with what write produces, all at once
+// (atomicfile, the program's one atomic writer): a failure leaves no
+// partial file under that name.
 func writeFile(name string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
-	if err != nil {
+	var b bytes.Buffer
+	if err := write(&b); err != nil {
 		return err
 	}
-	defer os.Remove(f.Name())
-	if err := write(f); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), name)
+	return atomicfile.Write(name, b.Bytes(), 0o644)
 }
 
 // Checksums writes the SHA-256 of each file in sha256sum's format, sorted by

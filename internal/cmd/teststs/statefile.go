@@ -1,27 +1,10 @@
 package main
 
-import (
-	"errors"
-	"os"
-	"path/filepath"
-)
+import "github.com/oidc-creds/oidc-creds/atomicfile"
 
 // writeFileAtomic writes data to a temporary file beside path and renames it
-// into place, so a reader sees either nothing or the whole content.
+// into place (atomicfile, the program's one atomic writer), so a reader sees
+// either nothing or the whole content.
 func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	_, werr := f.Write(data)
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return nil
+	return atomicfile.Write(path, data, 0o600)
 }
