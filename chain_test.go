@@ -52,26 +52,7 @@ func cmdSTSFaultFor(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 2 || neg {
 		ts.Fatalf("usage: stsfaultfor ACTION throttle=N server=N delay=D")
 	}
-	var f teststs.Faults
-	for _, a := range args[1:] {
-		k, v, _ := strings.Cut(a, "=")
-		if k == "delay" {
-			d, err := time.ParseDuration(v)
-			ts.Check(err)
-			f.Delay = d
-			continue
-		}
-		n, err := strconv.Atoi(v)
-		ts.Check(err)
-		switch k {
-		case "throttle":
-			f.Throttle = n
-		case "server":
-			f.ServerErrors = n
-		default:
-			ts.Fatalf("stsfaultfor: unknown fault %q", k)
-		}
-	}
+	f := parseFaults(ts, "stsfaultfor", args[1:], "throttle", "server", "delay")
 	server(ts).InjectFor(args[0], f)
 }
 

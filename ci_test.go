@@ -74,22 +74,7 @@ func cmdCIFault(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 2 || neg {
 		ts.Fatalf("usage: cifault github|azure server=N unauthorized=N garbage=N")
 	}
-	var f teststs.Faults
-	for _, a := range args[1:] {
-		k, v, _ := strings.Cut(a, "=")
-		n, err := strconv.Atoi(v)
-		ts.Check(err)
-		switch k {
-		case "server":
-			f.ServerErrors = n
-		case "unauthorized":
-			f.Unauthorized = n
-		case "garbage":
-			f.Garbage = n
-		default:
-			ts.Fatalf("cifault: unknown fault %q", k)
-		}
-	}
+	f := parseFaults(ts, "cifault", args[1:], "server", "unauthorized", "garbage")
 	server(ts).InjectFor(ciAction(ts, args[0]), f)
 }
 

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -215,14 +216,29 @@ func cmdSTSCalls(ts *testscript.TestScript, neg bool, args []string) {
 
 // stsfault throttle=N server=N idp=N invalid=N garbage=N delay=D | reset
 func cmdSTSFault(ts *testscript.TestScript, neg bool, args []string) {
-	var f teststs.Faults
+	var faults []string
 	for _, a := range args {
 		if a == "reset" {
 			rememberIssued(ts) // nosecrets keeps checking them
 			server(ts).Reset()
 			continue
 		}
+		faults = append(faults, a)
+	}
+	server(ts).Inject(parseFaults(ts, "stsfault", faults, "throttle", "server", "idp", "invalid", "garbage", "delay"))
+}
+
+// parseFaults reads NAME=VALUE arguments into teststs.Faults; a name not in
+// allowed fails the script (cmd names the command for the message).
+func parseFaults(ts *testscript.TestScript, cmd string, args []string, allowed ...string) teststs.Faults {
+	var f teststs.Faults
+	counts := map[string]*int{"throttle": &f.Throttle, "server": &f.ServerErrors, "idp": &f.IDPErrors,
+		"invalid": &f.InvalidToken, "garbage": &f.Garbage, "unauthorized": &f.Unauthorized}
+	for _, a := range args {
 		k, v, _ := strings.Cut(a, "=")
+		if !slices.Contains(allowed, k) {
+			ts.Fatalf("%s: unknown fault %q (want one of %s)", cmd, k, strings.Join(allowed, ", "))
+		}
 		if k == "delay" {
 			d, err := time.ParseDuration(v)
 			ts.Check(err)
@@ -231,22 +247,9 @@ func cmdSTSFault(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		n, err := strconv.Atoi(v)
 		ts.Check(err)
-		switch k {
-		case "throttle":
-			f.Throttle = n
-		case "server":
-			f.ServerErrors = n
-		case "idp":
-			f.IDPErrors = n
-		case "invalid":
-			f.InvalidToken = n
-		case "garbage":
-			f.Garbage = n
-		default:
-			ts.Fatalf("stsfault: unknown fault %q", k)
-		}
+		*counts[k] = n
 	}
-	server(ts).Inject(f)
+	return f
 }
 
 // stslast FIELD REGEXP checks the last request the test STS received:
