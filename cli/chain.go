@@ -66,6 +66,7 @@ func (in inputs) plan(r exchange.Request) (exchange.Request, []exchange.Hop) {
 	}
 	last := &hops[len(hops)-1]
 	last.PolicyARNs, last.Policy, last.Duration, last.ExternalID = r.PolicyARNs, r.Policy, r.Duration, in.externalID
+	last.Last = true
 	return first, hops
 }
 

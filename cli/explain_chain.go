@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/oidc-creds/oidc-creds/arn"
 	"github.com/oidc-creds/oidc-creds/exchange"
 	"github.com/oidc-creds/oidc-creds/trust"
 )
@@ -60,29 +61,43 @@ func tokenFreeRules() []stsRule {
 	return out
 }
 
-// hopDenied words an AccessDenied of a chained hop: AWS answers the same
+// hopDenied words an AccessDenied of a chained hop. AWS answers the same
 // for a trust policy that does not list the asking role, an external id
-// that does not match, a missing sts:AssumeRole permission of the asking
-// role, and a role that does not exist.
+// that does not match (or is missing), and a role that does not exist, so
+// the sentence follows what was given: with an external id, it or the
+// trust policy; without one, the trust policy or an external id the role
+// requires.
 func hopDenied(e *exchange.CallError) string {
 	h := e.Hop
-	why := "its trust policy does not allow " + h.CallerRole
-	if h.ExternalID != "" {
-		why = "its trust policy does not allow " + h.CallerRole + ", or the external id given with --external-id does not match its sts:ExternalId condition"
+	var why string
+	switch {
+	case h.ExternalID != "":
+		why = "its trust policy does not allow " + h.CallerRole + " or the external id given with --external-id does not match its sts:ExternalId condition"
+	case h.Last:
+		why = "its trust policy does not allow " + h.CallerRole + ", or the role requires an external id: pass --external-id"
+	default:
+		why = "its trust policy does not allow " + h.CallerRole + ", or the role requires an external id, which --external-id gives only to the last --chain-role-arn"
 	}
-	return fmt.Sprintf("role %s (hop %d of the chain) refused sts:AssumeRole for %s: %s (or the role does not exist, or %s may not call sts:AssumeRole on it)",
-		e.Request.RoleARN, h.Index, hopCaller(e), why, h.CallerRole)
+	return fmt.Sprintf("role %s (hop %d of the chain) refused sts:AssumeRole for %s (or the role does not exist): %s",
+		e.Request.RoleARN, h.Index, hopCaller(e), why)
 }
 
 func hopNoRole(e *exchange.CallError) string {
 	return fmt.Sprintf("the STS server knows no role %s (hop %d of the chain); check that --chain-role-arn names an existing role", e.Request.RoleARN, e.Hop.Index)
 }
 
-// hopTrustDetail is the trust-policy statement the refusing role needs.
+// hopTrustDetail is the trust-policy statement the refusing role needs,
+// and, across accounts, the permission the asking role needs too.
 func hopTrustDetail(e *exchange.CallError) string {
 	st := trust.RoleStatement([]string{e.Hop.CallerRole}, e.Hop.ExternalID)
-	return fmt.Sprintf("the trust-policy statement role %s needs (oidc-creds trust-policy --trust-role %s%s prints the whole policy):\n%s",
+	out := fmt.Sprintf("the trust-policy statement role %s needs (oidc-creds trust-policy --trust-role %s%s prints the whole policy):\n%s",
 		e.Request.RoleARN, e.Hop.CallerRole, externalIDArg(e.Hop.ExternalID), st)
+	target, err1 := arn.ParseRole(e.Request.RoleARN)
+	caller, err2 := arn.ParseRole(e.Hop.CallerRole)
+	if err1 == nil && err2 == nil && target.Account != caller.Account {
+		out += fmt.Sprintf("\nacross accounts, the policies of %s must also allow sts:AssumeRole on %s", e.Hop.CallerRole, e.Request.RoleARN)
+	}
+	return out
 }
 
 func externalIDArg(id string) string {

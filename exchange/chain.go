@@ -34,7 +34,10 @@ func (f RoleAssumerFunc) AssumeRole(ctx context.Context, in *sts.AssumeRoleInput
 type Hop struct {
 	// Index is the hop's place in the chain: 1 for the first AssumeRole
 	// after the web-identity exchange.
-	Index       int
+	Index int
+	// Last is set on the chain's last hop: the one that gets the external
+	// id, the session policies and the requested duration.
+	Last        bool
 	RoleARN     string
 	SessionName string
 	ExternalID  string // "" = none
