@@ -22,6 +22,9 @@ func (f *ExchangeFlags) checkChain(in *inputs, fail func(check string, err error
 		}
 		in.chain = append(in.chain, r)
 	}
+	if err := chainPartitions(in.role, in.chain); err != nil {
+		fail("role ARN", err)
+	}
 	if f.ExternalID != "" {
 		if err := exchange.ValidateExternalID(f.ExternalID); err != nil {
 			fail("session", flagError("--external-id", err))
@@ -33,6 +36,22 @@ func (f *ExchangeFlags) checkChain(in *inputs, fail func(check string, err error
 	if len(f.ChainRoleARNs) > 0 && in.duration > exchange.ChainedMaxDuration {
 		fail("session", creds.InputErrorf(creds.InputDuration, "--duration %s is longer than the 1 hour AWS allows for a session reached by role chaining (--chain-role-arn); use at most 1h", f.Duration))
 	}
+}
+
+// chainPartitions refuses a chain that leaves the partition of its first
+// role (first, "" when --role-arn was not valid): a role session can
+// assume roles of its own partition only, so such a chain fails at the
+// hop, whatever the trust policies say.
+func chainPartitions(first arn.Role, chain []arn.Role) error {
+	prev := first
+	for _, r := range chain {
+		if prev.ARN != "" && r.Partition != prev.Partition {
+			return usageError("--chain-role-arn %s is in partition %s, and the role before it in the chain, %s, in partition %s: a session can assume only roles of its own partition; chain roles of one partition (another partition needs its own chain, from a --role-arn there)",
+				r.ARN, r.Partition, prev.ARN, prev.Partition)
+		}
+		prev = r
+	}
+	return nil
 }
 
 // flagError prefixes a library's input error with the flag that gave it.
