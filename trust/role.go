@@ -36,14 +36,22 @@ func RoleStatement(callers []string, externalID string) string {
 
 // RolePolicy is the whole trust policy document (indented JSON, final
 // newline) with RoleStatement's statement. The callers must be IAM role
-// ARNs.
+// ARNs of one partition: a role trusts sessions of its own partition only.
 func RolePolicy(callers []string, externalID string) (string, error) {
 	if len(callers) == 0 {
 		return "", creds.InputErrorf(creds.InputRoleARN, "no role to trust: give the ARN of the role whose sessions assume this role")
 	}
-	for _, c := range callers {
-		if _, err := arn.ParseRole(c); err != nil {
+	var first arn.Role
+	for i, c := range callers {
+		r, err := arn.ParseRole(c)
+		if err != nil {
 			return "", err
+		}
+		if i == 0 {
+			first = r
+		} else if r.Partition != first.Partition {
+			return "", creds.InputErrorf(creds.InputRoleARN, "role %s is in partition %s and role %s in partition %s: a role trusts only sessions of its own partition; give the roles of one partition",
+				r.ARN, r.Partition, first.ARN, first.Partition)
 		}
 	}
 	doc := struct {

@@ -42,7 +42,8 @@ func TestRolePolicy(t *testing.T) {
 	if p := st["Principal"].(map[string]any)["AWS"].([]any); len(p) != 2 {
 		t.Errorf("Principal %v", p)
 	}
-	for _, bad := range [][]string{nil, {"arn:aws:iam::111111111111:user/me"}, {"ci"}} {
+	for _, bad := range [][]string{nil, {"arn:aws:iam::111111111111:user/me"}, {"ci"},
+		{ci, "arn:aws-cn:iam::222222222222:role/x"}, {"arn:minio:iam:::role/m", ci}} {
 		if _, err := RolePolicy(bad, ""); err == nil {
 			t.Errorf("RolePolicy(%q) accepted", bad)
 		}
