@@ -23,7 +23,7 @@ type ConsoleCmd struct {
 	Destination     string `name:"destination" placeholder:"URL" help:"Console page to land on (default: the console home of the region, e.g. https://console.aws.amazon.com/console/home?region=us-east-1)."`
 	Print           bool   `name:"print" help:"Print the sign-in URL on stdout instead of opening a browser. Whoever has the URL is signed in as the role for 15 minutes: never paste it into a log."`
 	SigninURL       string `name:"signin-url" env:"OIDC_CREDS_SIGNIN_URL" placeholder:"URL" help:"Federation endpoint (default: the role's partition's: https://signin.aws.amazon.com/federation, https://signin.amazonaws.cn/federation, https://signin.amazonaws-us-gov.com/federation)."`
-	ConsoleDuration string `name:"console-duration" placeholder:"XhYmZs" help:"How long the console session lasts, 15m to 12h (the federation endpoint's SessionDuration). Default: as long as the credentials."`
+	ConsoleDuration string `name:"console-duration" placeholder:"XhYmZs" help:"How long the console session lasts, 15m to 12h (the federation endpoint's SessionDuration); not with --chain-role-arn, as AWS refuses it for a chained role's credentials. Default: as long as the credentials."`
 	ExchangeFlags
 }
 
@@ -88,6 +88,7 @@ type consolePlan struct {
 
 func (c *ConsoleCmd) consolePlan() (consolePlan, error) {
 	var p consolePlan
+	var err error
 	// check reads --policy @FILE: within --timeout, as every command does.
 	ctx, cancel := context.WithTimeout(context.Background(), max(c.Timeout, 0))
 	defer cancel()
@@ -102,7 +103,7 @@ func (c *ConsoleCmd) consolePlan() (consolePlan, error) {
 	part, known := partitionSignin[role.Partition]
 	p.federation, p.console, p.destination = part.federation, part.console, c.Destination
 	if c.SigninURL != "" {
-		if err := checkHTTPURL("--signin-url", c.SigninURL); err != nil {
+		if err = checkHTTPURL("--signin-url", c.SigninURL); err != nil {
 			return p, err
 		}
 		p.federation = c.SigninURL
@@ -110,20 +111,42 @@ func (c *ConsoleCmd) consolePlan() (consolePlan, error) {
 		return p, usageError("oidc-creds knows no console sign-in endpoint for partition %q of role %s; pass --signin-url with the federation endpoint (and --destination)", role.Partition, role.ARN)
 	}
 	if p.destination != "" {
-		if err := checkHTTPURL("--destination", p.destination); err != nil {
+		if err = checkHTTPURL("--destination", p.destination); err != nil {
 			return p, err
 		}
 	} else if !known {
 		return p, usageError("oidc-creds knows no console for partition %q of role %s; pass --destination with the console URL", role.Partition, role.ARN)
 	}
-	if c.ConsoleDuration != "" {
-		d, err := exchange.ParseDuration(c.ConsoleDuration)
-		if err != nil {
-			return p, flagError("--console-duration", err)
-		}
-		p.duration = d
+	p.duration, err = c.consoleDuration(len(in.chain) > 0)
+	return p, err
+}
+
+// Console session durations the federation endpoint accepts
+// (SessionDuration, in seconds: 900 to 43200).
+const (
+	minConsoleDuration = 15 * time.Minute
+	maxConsoleDuration = 12 * time.Hour
+)
+
+// consoleDuration is the SessionDuration --console-duration asks for, 0
+// for none. AWS refuses SessionDuration for the credentials of a role
+// assumed with another role's session (role chaining), so with a chain it
+// is refused before any call.
+func (c *ConsoleCmd) consoleDuration(chained bool) (time.Duration, error) {
+	if c.ConsoleDuration == "" {
+		return 0, nil
 	}
-	return p, nil
+	d, err := exchange.ParseHMS(c.ConsoleDuration)
+	if err != nil {
+		return 0, flagError("--console-duration", err)
+	}
+	if d < minConsoleDuration || d > maxConsoleDuration {
+		return 0, creds.InputErrorf(creds.InputDuration, "--console-duration %s (%s) is outside what the federation endpoint accepts for a console session (SessionDuration): from 15m to 12h", c.ConsoleDuration, d)
+	}
+	if chained {
+		return 0, creds.InputErrorf(creds.InputDuration, "--console-duration cannot be used with --chain-role-arn: AWS's federation endpoint refuses SessionDuration for the credentials of a role assumed with another role's session (HTTP 400 \"Invalid credentials parameter\"); leave it out and the console session lasts as long as the last role's credentials (--duration, at most 1h)")
+	}
+	return d, nil
 }
 
 func checkHTTPURL(flag, s string) error {
@@ -194,8 +217,12 @@ func signinToken(ctx context.Context, o *IO, federation string, cr creds.Credent
 		return creds.Clip(strings.Join(strings.Fields(s), " "))
 	}
 	if resp.StatusCode != http.StatusOK {
+		why := "it takes only unexpired role-session credentials of its partition"
+		if d > 0 {
+			why = fmt.Sprintf("it was asked for a console session of %s (--console-duration), and AWS documents that it refuses SessionDuration for some role sessions' credentials; run again without --console-duration (the console session then lasts as long as the credentials)", d)
+		}
 		return "", &creds.Error{Kind: creds.KindRefused,
-			Msg:    fmt.Sprintf("the federation endpoint %s refused the role's credentials (HTTP %d): it takes only unexpired role-session credentials of its partition, and a --console-duration of 15m to 12h", host, resp.StatusCode),
+			Msg:    fmt.Sprintf("the federation endpoint %s refused the role's credentials (HTTP %d): %s", host, resp.StatusCode, why),
 			Detail: "it said: " + scrub(string(body))}
 	}
 	var out struct{ SigninToken string }

@@ -15,12 +15,22 @@ const (
 // ParseDuration reads the XhYmZs form of the Pulumi console — 1h, 45m,
 // 1h30m, 2h0m0s, 900s — in whole seconds from 15m to 12h.
 func ParseDuration(s string) (time.Duration, error) {
-	d, ok := parseHMS(s)
-	if !ok {
-		return 0, inputError(creds.InputDuration, "duration %q is not in the XhYmZs form; write whole hours, minutes and seconds such as 1h, 45m, 1h30m or 900s, from 15m to 12h", creds.Clip(s))
+	d, err := ParseHMS(s)
+	if err != nil {
+		return 0, err
 	}
 	if d < MinDuration || d > MaxDuration {
 		return 0, inputError(creds.InputDuration, "duration %s (%s) is outside what STS accepts: from 15m to 12h (and at most the role's MaxSessionDuration)", s, d)
+	}
+	return d, nil
+}
+
+// ParseHMS reads the XhYmZs form of ParseDuration without STS's range, for
+// durations with limits of their own.
+func ParseHMS(s string) (time.Duration, error) {
+	d, ok := parseHMS(s)
+	if !ok {
+		return 0, inputError(creds.InputDuration, "duration %q is not in the XhYmZs form; write whole hours, minutes and seconds such as 1h, 45m, 1h30m or 900s, from 15m to 12h", creds.Clip(s))
 	}
 	return d, nil
 }

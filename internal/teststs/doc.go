@@ -13,7 +13,8 @@
 //     answering with STS's XML.
 //   - AWS's console sign-in federation endpoint at GET /federation
 //     (FederationURL): Action=getSigninToken for credentials this server
-//     issued, Action=login with the sign-in token it returned.
+//     issued (SessionDuration refused, as AWS, for those of a chained
+//     role), Action=login with the sign-in token it returned.
 //   - the CI platforms' job-token endpoints, minting tokens of this issuer:
 //     GitHub Actions at GET /github/token (GitHubTokenURL, with
 //     GitHubRequestToken) and Azure DevOps at POST /azure/oidctoken

@@ -72,7 +72,8 @@ type sessionJSON struct {
 // getSigninToken answers 200 {"SigninToken":…} for credentials this server
 // issued and that have not expired; 400 for a malformed request or a
 // SessionDuration out of 900–43200 or given for credentials that are not an
-// assumed role's; 403 for credentials it did not issue or that expired.
+// assumed role's, or (as AWS) for the credentials of a chained role; 403
+// for credentials it did not issue or that expired.
 func (s *Server) getSigninToken(w http.ResponseWriter, q url.Values) {
 	var sess sessionJSON
 	if err := json.Unmarshal([]byte(q.Get("Session")), &sess); err != nil || sess.SessionID == "" {
@@ -89,6 +90,10 @@ func (s *Server) getSigninToken(w http.ResponseWriter, q url.Values) {
 		d, err := strconv.Atoi(q.Get("SessionDuration"))
 		if err != nil || d < 900 || d > 43200 || se.assumedRoleARN == "" {
 			http.Error(w, "teststs federation: SessionDuration must be 900 to 43200 seconds, for assumed-role credentials only", http.StatusBadRequest)
+			return
+		}
+		if se.chained {
+			http.Error(w, "Invalid credentials parameter", http.StatusBadRequest)
 			return
 		}
 		duration = d

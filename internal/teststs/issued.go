@@ -10,6 +10,7 @@ type session struct {
 	expires         time.Time
 	roleARN         string // the role this is a session of
 	assumedRoleARN  string // arn:PARTITION:sts::ACCOUNT:assumed-role/NAME/SESSION; "" when the role ARN has no account or with EmptyAssumedRoleARN
+	chained         bool   // issued by AssumeRole to another role's session (role chaining)
 }
 
 // principal is the session's assumed-role ARN, or its role's ARN when it
@@ -21,10 +22,11 @@ func (se session) principal() string {
 	return se.roleARN
 }
 
-// issue makes and remembers credentials for a session of role, and returns
-// them with the AssumedRoleUser to answer (empty when the role ARN has no
-// account, or with EmptyAssumedRoleARN).
-func (s *Server) issue(role Role, session string, duration time.Duration, now time.Time) (assumedRoleUser, credentials) {
+// issue makes and remembers credentials for a session of role, chained
+// when AssumeRole issues them, and returns them with the AssumedRoleUser
+// to answer (empty when the role ARN has no account, or with
+// EmptyAssumedRoleARN).
+func (s *Server) issue(role Role, session string, duration time.Duration, now time.Time, chained bool) (assumedRoleUser, credentials) {
 	expires := now.Add(duration)
 	if s.ttl > 0 {
 		expires = now.Add(s.ttl)
@@ -35,7 +37,7 @@ func (s *Server) issue(role Role, session string, duration time.Duration, now ti
 		u.Arn = "arn:" + partition + ":sts::" + account + ":assumed-role/" + roleName + "/" + session
 		u.AssumedRoleID = roleID(role.ARN) + ":" + session
 	}
-	s.remember(c, expires, role.ARN, u.Arn)
+	s.remember(c, expires, role.ARN, u.Arn, chained)
 	if s.emptyARN {
 		u = assumedRoleUser{}
 	}
@@ -44,7 +46,7 @@ func (s *Server) issue(role Role, session string, duration time.Duration, now ti
 
 // remember stores issued credentials. Reset keeps them: they stay valid
 // until they expire, as AWS's do.
-func (s *Server) remember(c credentials, expires time.Time, roleARN, assumedRoleARN string) {
+func (s *Server) remember(c credentials, expires time.Time, roleARN, assumedRoleARN string, chained bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sessions[c.AccessKeyID] = &session{
@@ -53,6 +55,7 @@ func (s *Server) remember(c credentials, expires time.Time, roleARN, assumedRole
 		expires:         expires,
 		roleARN:         roleARN,
 		assumedRoleARN:  assumedRoleARN,
+		chained:         chained,
 	}
 }
 

@@ -42,7 +42,7 @@ func (s *Server) assumeRole(r *http.Request, body []byte, rec *Request, now time
 		return nil, senderError(http.StatusBadRequest, "ValidationError", msgMaxSessionDuration)
 	}
 	res := &assumeRoleResult{SourceIdentity: form.Get("SourceIdentity"), PackedPolicySize: packed}
-	res.AssumedRoleUser, res.Credentials = s.issue(role, form.Get("RoleSessionName"), duration, now)
+	res.AssumedRoleUser, res.Credentials = s.issue(role, form.Get("RoleSessionName"), duration, now, true)
 	return res, nil
 }
 

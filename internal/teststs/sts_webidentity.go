@@ -90,6 +90,6 @@ func (s *Server) webIdentityResult(role Role, session, sub, aud string, duration
 	if partition, account, _ := parseRoleARN(role.ARN); account != "" {
 		res.Provider = "arn:" + partition + ":iam::" + account + ":oidc-provider/" + s.Provider()
 	}
-	res.AssumedRoleUser, res.Credentials = s.issue(role, session, duration, now)
+	res.AssumedRoleUser, res.Credentials = s.issue(role, session, duration, now, false)
 	return res
 }
