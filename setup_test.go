@@ -48,7 +48,8 @@ func TestAWSSetupScript(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SCRIPTS", filepath.Join(repo, "scripts"))
 			env.Setenv("HOME", env.WorkDir)
-			return installFakeAWS(env, filepath.Join(repo, "testdata", "aws-setup", "fake-aws.sh"))
+			installFakeAWS(env, filepath.Join(repo, "testdata", "aws-setup", "bin"))
+			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"tlsissuer": cmdTLSIssuer,
@@ -57,21 +58,11 @@ func TestAWSSetupScript(t *testing.T) {
 	})
 }
 
-// installFakeAWS puts the stand-in AWS CLI (fake-aws.sh) first on the
-// script's PATH as aws, recording its calls in $WORK/calls.log (AWS_LOG).
-func installFakeAWS(env *testscript.Env, script string) error {
-	src, err := os.ReadFile(script)
-	if err != nil {
-		return err
-	}
-	bin := filepath.Join(env.WorkDir, "bin")
-	if err := os.MkdirAll(bin, 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(bin, "aws"), src, 0o755); err != nil {
-		return err
-	}
+// installFakeAWS puts the stand-in AWS CLI (bin/aws, checked in as an
+// executable) first on the script's PATH, recording its calls in
+// $WORK/calls.log (AWS_LOG). It is not written at run time: an executable
+// written while another test forks can fail to start with "text file busy".
+func installFakeAWS(env *testscript.Env, bin string) {
 	env.Setenv("PATH", bin+string(os.PathListSeparator)+env.Getenv("PATH"))
 	env.Setenv("AWS_LOG", filepath.Join(env.WorkDir, "calls.log"))
-	return nil
 }
