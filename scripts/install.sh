@@ -10,7 +10,10 @@
 # and only then writes oidc-creds into the install directory (through a
 # temporary file renamed over the old one). A checksum that does not match, a
 # missing one, or a download cut short stops it with a message, and nothing
-# is installed.
+# is installed. From an https base URL it follows redirects to https only
+# (GitHub's go to objects.githubusercontent.com): a download that was sent
+# to http is refused. The checksums file is read as sha256sum -c reads it
+# (CRLF line ends, no line break after the last line).
 #
 #   OIDC_CREDS_VERSION      the release, e.g. v1.2.3; default: the latest
 #                           (where $OIDC_CREDS_BASE_URL/../latest redirects to,
@@ -73,27 +76,60 @@ pick_tools() {
 	fi
 }
 
-# fetch URL FILE: fails on an HTTP error and on a body shorter than its
-# Content-Length.
+# fetch URL FILE: fails on an HTTP error, on a body shorter than its
+# Content-Length, and, when URL is https, on a redirect to another scheme.
+# curl is held to https by --proto; wget has no such option (GNU wget's
+# --https-only is for links in recursive mode), so its -S output is read
+# for the redirects it followed, and a download that went through one that
+# is not https is discarded.
 fetch() {
-	case $dl in
-	curl)
+	case $dl:$1 in
+	curl:https://*)
+		# Exit status 1: a protocol --proto does not allow.
+		curl -fsSL --proto =https -o "$2" "$1" || { [ $? -ne 1 ] || return 2; return 1; }
+		;;
+	curl:*) curl -fsSL -o "$2" "$1" ;;
+	*)
+		wget_s "$1" "$2" >"$tmp/headers" 2>&1 || return 1
 		case $1 in
-		https://*) curl -fsSL --proto =https -o "$2" "$1" ;;
-		*) curl -fsSL -o "$2" "$1" ;;
+		https://*) ! insecure_redirect <"$tmp/headers" || return 2 ;;
 		esac
 		;;
-	gnu-wget) wget -q --tries=1 -O "$2" "$1" ;;
-	busybox-wget) wget -q -O "$2" "$1" ;;
 	esac
 }
 
-# final_url URL prints where URL redirects to.
-final_url() {
+# wget_s URL FILE downloads URL into FILE with wget, printing the server's
+# responses (-S, on stderr).
+wget_s() {
 	case $dl in
-	curl) curl -fsSL -o /dev/null -w '%{url_effective}' "$1" ;;
-	gnu-wget) wget --tries=1 -S -O /dev/null "$1" 2>&1 | sed -n 's/^ *[Ll]ocation: *\([^ ]*\).*/\1/p' | tail -n 1 ;;
-	busybox-wget) wget -S -O /dev/null "$1" 2>&1 | sed -n 's/^ *[Ll]ocation: *\([^ ]*\).*/\1/p' | tail -n 1 ;;
+	gnu-wget) wget -q -S --tries=1 -O "$2" "$1" ;;
+	busybox-wget) wget -q -S -O "$2" "$1" ;;
+	esac
+}
+
+# insecure_redirect succeeds when wget's -S output on stdin holds a
+# redirect to a URL with a scheme other than https (a Location without a
+# scheme keeps the scheme of the URL it came from).
+insecure_redirect() {
+	sed -n 's/^ *[Ll][Oo][Cc][Aa][Tt][Ii][Oo][Nn]: *//p' | tr -d '\r' |
+		grep -Eiv '^https:' | grep -Eiq '^[a-z][a-z0-9+.-]*:'
+}
+
+# final_url URL prints where URL redirects to; with an https URL, only
+# through https.
+final_url() {
+	case $dl:$1 in
+	curl:https://*)
+		curl -fsSL --proto =https -o /dev/null -w '%{url_effective}' "$1" || { [ $? -ne 1 ] || return 2; return 1; }
+		;;
+	curl:*) curl -fsSL -o /dev/null -w '%{url_effective}' "$1" ;;
+	*)
+		wget_s "$1" /dev/null >"$tmp/headers" 2>&1 || :
+		case $1 in
+		https://*) ! insecure_redirect <"$tmp/headers" || return 2 ;;
+		esac
+		sed -n 's/^ *[Ll][Oo][Cc][Aa][Tt][Ii][Oo][Nn]: *\([^ ]*\).*/\1/p' "$tmp/headers" | tail -n 1
+		;;
 	esac
 }
 
@@ -124,6 +160,11 @@ main() {
 	detect_platform
 	pick_tools
 
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/oidc-creds-install.XXXXXX") || die "could not create a temporary directory"
+	trap 'rm -rf "$tmp"' EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+
 	version=${OIDC_CREDS_VERSION:-}
 	if [ -z "$version" ]; then
 		case $base in
@@ -132,7 +173,10 @@ main() {
 		esac
 		latest=${base%/download}/latest
 		say "looking up the latest release at $latest"
-		url=$(final_url "$latest" | tr -d '\r') || :
+		rc=0
+		url=$(final_url "$latest") || rc=$?
+		[ "$rc" -ne 2 ] || die "$latest redirects to a URL that is not https: refusing to follow it"
+		url=$(printf '%s\n' "$url" | tr -d '\r')
 		version=${url%%[?#]*}
 		version=${version##*/}
 		check_version "$version" || die "could not find the latest release at $latest (got \"$url\"); set OIDC_CREDS_VERSION=vX.Y.Z"
@@ -158,19 +202,23 @@ main() {
 	fi
 	sums=oidc-creds_${version}_SHA256SUMS
 
-	tmp=$(mktemp -d "${TMPDIR:-/tmp}/oidc-creds-install.XXXXXX") || die "could not create a temporary directory"
-	trap 'rm -rf "$tmp"' EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
-
 	for f in "$sums" "$archive"; do
 		say "downloading $base/$version/$f"
-		fetch "$base/$version/$f" "$tmp/$f" ||
-			die "could not download $base/$version/$f: it is missing, or the transfer was cut short"
+		rc=0
+		fetch "$base/$version/$f" "$tmp/$f" || rc=$?
+		case $rc in
+		0) ;;
+		2) die "$base/$version/$f redirects to a URL that is not https: the download is not used" ;;
+		*) die "could not download $base/$version/$f: it is missing, or the transfer was cut short" ;;
+		esac
 	done
 
+	# As sha256sum -c reads it: a last line without a line break counts,
+	# and a CR before a line break is not part of the name.
+	cr=$(printf '\r')
 	want=
-	while read -r h n; do
+	while read -r h n || [ -n "$h" ]; do
+		n=${n%"$cr"}
 		[ "$n" = "$archive" ] || [ "$n" = "*$archive" ] || continue
 		[ -z "$want" ] || [ "$want" = "$h" ] || die "$sums has two different checksums for $archive"
 		want=$h

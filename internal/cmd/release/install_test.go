@@ -29,6 +29,15 @@ type releaseServer struct {
 
 func serveRelease(t *testing.T, dir string) *releaseServer {
 	t.Helper()
+	s := newReleaseServer(t, dir)
+	s.Start()
+	return s
+}
+
+// newReleaseServer is serveRelease's server, not started (Start or
+// StartTLS it); it is closed when the test ends.
+func newReleaseServer(t *testing.T, dir string) *releaseServer {
+	t.Helper()
 	s := &releaseServer{files: map[string][]byte{}, truncate: map[string]bool{}, latest: testVersion}
 	des, err := os.ReadDir(dir)
 	if err != nil {
@@ -38,7 +47,6 @@ func serveRelease(t *testing.T, dir string) *releaseServer {
 		s.files[testVersion+"/"+de.Name()] = readFile(t, filepath.Join(dir, de.Name()))
 	}
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
-	s.Start()
 	t.Cleanup(s.Close)
 	return s
 }
@@ -245,18 +253,10 @@ func hostTarget(t *testing.T) string {
 	return ""
 }
 
-// install.sh installs the release, the latest one, and over an older
-// binary; it refuses a tampered archive, a missing checksum, a missing
-// checksums file and downloads cut short, under dash with curl and with GNU
-// wget, and under BusyBox (sh, wget, tar) alone.
-func TestInstall(t *testing.T) {
-	r := sharedRelease(t)
-	target := hostTarget(t)
-	bin := binaryOf(t, r.dir, target)
-	archive := archiveName(testVersion, target)
-	sums := sumsName(testVersion)
-	old := []byte("#!/bin/sh\necho old\n")
-
+// installEnvs are the environments install.sh is tested in: dash with
+// curl, dash with GNU wget, BusyBox alone (those installed here).
+func installEnvs(t *testing.T) []shellEnv {
+	t.Helper()
 	var envs []shellEnv
 	for _, mk := range []func() (shellEnv, string){
 		func() (shellEnv, string) { return hostEnv(t, "dash", "curl") },
@@ -273,6 +273,22 @@ func TestInstall(t *testing.T) {
 	if len(envs) == 0 {
 		t.Skip("no shell environment to run install.sh in")
 	}
+	return envs
+}
+
+// install.sh installs the release, the latest one, and over an older
+// binary; it refuses a tampered archive, a missing checksum, a missing
+// checksums file and downloads cut short, under dash with curl and with GNU
+// wget, and under BusyBox (sh, wget, tar) alone.
+func TestInstall(t *testing.T) {
+	r := sharedRelease(t)
+	target := hostTarget(t)
+	bin := binaryOf(t, r.dir, target)
+	archive := archiveName(testVersion, target)
+	sums := sumsName(testVersion)
+	old := []byte("#!/bin/sh\necho old\n")
+
+	envs := installEnvs(t)
 
 	for _, e := range envs {
 		t.Run(e.name, func(t *testing.T) {
