@@ -16,7 +16,10 @@
 #                       masked, to the later steps of the job; with
 #                       OIDC_CREDS_ACTION_PROFILE, `oidc-creds configure-profile`
 #                       writes a credential_process profile (every later AWS
-#                       call refreshes on its own) and AWS_PROFILE is exported.
+#                       call refreshes on its own) into a copy of the AWS
+#                       config file under $RUNNER_TEMP/oidc-creds, and
+#                       AWS_CONFIG_FILE and AWS_PROFILE are exported: the
+#                       runner user's own config file is not written.
 #                       Then `oidc-creds identity` (the cached credentials'
 #                       account and assumed-role ARN, no secret) gives the
 #                       aws-account-id and assumed-role-arn outputs.
@@ -74,8 +77,9 @@ exchange() {
 	export OIDC_CREDS_CACHE_DIR=${OIDC_CREDS_CACHE_DIR:-${RUNNER_TEMP:?}/oidc-creds/cache}
 
 	if [ -n "$profile" ]; then
+		job_config
 		oidc-creds configure-profile --profile "$profile"
-		echo "AWS_PROFILE=$profile" >>"${GITHUB_ENV:?}"
+		printf 'AWS_CONFIG_FILE=%s\nAWS_PROFILE=%s\n' "$AWS_CONFIG_FILE" "$profile" >>"${GITHUB_ENV:?}"
 		# The later steps' credential_process runs with these set, and they
 		# are part of the cache key: run the exchange below as it will, so
 		# that the first of them is a cache hit.
@@ -88,6 +92,36 @@ exchange() {
 		printf 'AWS_REGION=%s\nAWS_DEFAULT_REGION=%s\n' "$region" "$region" >>"${GITHUB_ENV:?}"
 	fi
 	outputs
+}
+
+# job_config points AWS_CONFIG_FILE at the job's own AWS config file,
+# $RUNNER_TEMP/oidc-creds/aws-config, a copy of the one the SDKs would read
+# (AWS_CONFIG_FILE, else ~/.aws/config) when there is one: the profile goes
+# there, so that the later steps see the user's profiles and this one, and
+# nothing of it outlives the job (on a self-hosted runner, a profile in
+# ~/.aws/config would name a binary the runner deletes with RUNNER_TEMP).
+# A second run of the action in the job adds to the same copy.
+job_config() {
+	local dir=${RUNNER_TEMP:?}/oidc-creds src=${AWS_CONFIG_FILE:-}
+	local dst=$dir/aws-config
+	if [ -z "$src" ] && [ -n "${HOME:-}" ]; then src=$HOME/.aws/config; fi
+	# A leading ~/ is the home directory, as to the SDKs.
+	local tilde='~'
+	if [ "$src" = "$tilde" ] || [[ $src == "$tilde/"* ]]; then src=${HOME:?}${src:1}; fi
+	mkdir -p "$dir"
+	if [ -n "$src" ] && [ "$src" -ef "$dst" ]; then
+		: # the job's copy already: a second profile
+	elif [ -n "$src" ] && [ -f "$src" ]; then
+		if ! (umask 077 && cp "$src" "$dst.tmp" && mv -f "$dst.tmp" "$dst"); then
+			rm -f "$dst.tmp"
+			fail "could not copy the AWS config file $src to $dst"
+		fi
+	elif [ -n "$src" ] && [ -e "$src" ]; then
+		fail "the AWS config file $src is not a regular file"
+	else
+		rm -f "$dst"
+	fi
+	export AWS_CONFIG_FILE=$dst
 }
 
 # outputs writes the aws-account-id and assumed-role-arn outputs from

@@ -121,36 +121,6 @@ func TestActionEnv(t *testing.T) {
 	}
 }
 
-// With a profile: AWS_PROFILE and the region exported, no credentials; the
-// profile's credential_process gives a later step's SDK the credentials the
-// action's exchange cached, with no other STS call or token request.
-func TestActionProfile(t *testing.T) {
-	j := newTestJob(t, testVersion, "")
-	role := "arn:aws:iam::123456789012:role/github-aud"
-	runs, out := j.runAction(map[string]string{"role-arn": role, "profile": "ci-deploy", "region": "us-west-2", "audience": "octo-aud"})
-	j.succeeded(runs)
-	issued := j.issued("")
-	j.exportsAre(map[string]string{"AWS_PROFILE": "ci-deploy", "AWS_REGION": "us-west-2", "AWS_DEFAULT_REGION": "us-west-2"}, issued)
-	for _, r := range runs {
-		j.noSecret("stdout of "+r.name, r.stdout)
-		if strings.Contains(r.stdout, "::add-mask::") {
-			t.Errorf("step %q masks a value, but no secret leaves oidc-creds", r.name)
-		}
-	}
-	config := string(readFile(t, filepath.Join(j.home, ".aws", "config")))
-	bin := filepath.Join(j.temp, "oidc-creds", "bin", "oidc-creds")
-	if !strings.Contains(config, "[profile ci-deploy]\ncredential_process = "+bin+" process --role-arn "+role+" --audience octo-aud --region us-west-2 --cache-dir ") {
-		t.Errorf("~/.aws/config:\n%s", config)
-	}
-	j.outputsAre(out, issued, "123456789012")
-	if src := j.runLaterStep(issued); !strings.Contains(src, "Process") {
-		t.Errorf("a later step's credentials came from %s, not credential_process", src)
-	}
-	if n, reqs := j.sts.Calls(), j.sts.TokenRequests(); n != 1 || len(reqs) != 1 || reqs[0].Audience != "octo-aud" {
-		t.Errorf("%d STS calls and token requests %v, want one of each (for octo-aud): the later step a cache hit", n, reqs)
-	}
-}
-
 // chain-role-arns, one a line as a YAML list gives them: the last role's
 // credentials and identity.
 func TestActionChain(t *testing.T) {
