@@ -6,10 +6,13 @@
 #   action.sh install   installs the oidc-creds release for the runner with
 #                       scripts/install.sh into $RUNNER_TEMP/oidc-creds/bin and
 #                       puts that directory on the job's PATH. The release is
-#                       OIDC_CREDS_VERSION (the version input), else the
-#                       action's ref when it is a version (@v1.2.3), else the
-#                       latest; with a major-version ref (@v1) the latest must
-#                       be of that major version.
+#                       OIDC_CREDS_VERSION (the version input), else the one
+#                       the action's VERSION file names (the release of the
+#                       action's code, whatever ref it is used at: @v1,
+#                       @v1.2.3, a commit). Without that file (a fork), with a
+#                       warning: the action's ref when it is a version
+#                       (@v1.2.3), else the latest, which with a major-version
+#                       ref (@v1) must be of that major version.
 #   action.sh exchange  exchanges the job's GitHub OIDC token for AWS
 #                       credentials with the OIDC_CREDS_* variables: without a
 #                       profile, `oidc-creds env --format github` exports them,
@@ -31,33 +34,62 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 
-# fail prints an error annotation, escaped as GitHub's toolkit escapes a
-# command's message (so that an input with a line break cannot start
-# another workflow command), and exits 1.
-fail() {
-	local msg=$*
+# annotate LEVEL MESSAGE prints a workflow annotation (error, warning),
+# escaped as GitHub's toolkit escapes a command's message (so that an input
+# with a line break cannot start another workflow command).
+annotate() {
+	local level=$1 msg=$2
 	msg=${msg//"%"/%25}
 	msg=${msg//$'\r'/%0D}
 	msg=${msg//$'\n'/%0A}
-	echo "::error title=oidc-creds::$msg"
+	echo "::$level title=oidc-creds::$msg"
+}
+
+# fail prints an error annotation and exits 1.
+fail() {
+	annotate error "$*"
 	exit 1
 }
 
+warn() { annotate warning "$*"; }
+
 install_release() {
 	local dir=${RUNNER_TEMP:?}/oidc-creds/bin ref=${OIDC_CREDS_ACTION_REF:-} installed
+	local file=${GITHUB_ACTION_PATH:-$here/..}/VERSION version=${OIDC_CREDS_VERSION:-}
 	# github.action_ref is not always set for composite actions; the runner
 	# unpacks an action into _actions/OWNER/REPO/REF.
 	[ -n "$ref" ] || ref=$(basename "${GITHUB_ACTION_PATH:-.}")
-	local pinned=${OIDC_CREDS_VERSION:-}
-	if [ -z "$pinned" ] && [[ $ref =~ ^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]]; then
-		pinned=$ref
+	if [ -z "$version" ] && [ -f "$file" ]; then
+		# One line; CRs (a checkout with CRLF line ends) are dropped.
+		version=$(tr -d '\r' <"$file")
+		is_release "$version" ||
+			fail "the action's VERSION file holds \"$version\", not a release such as v1.2.3: set the version input"
+		# A version ref (@v1, @v1.2, @v1.2.3) the code is not of: a tag
+		# moved, or made without bumping VERSION.
+		if [[ $ref =~ ^v[0-9]+(\.[0-9]+)?(\.[0-9]+)?(-[0-9A-Za-z.-]+)?$ ]] && [ "$ref" != "$version" ] && [[ $version != "$ref".* ]]; then
+			warn "the action is used at $ref, but its code is of release $version (its VERSION file): installing $version"
+		fi
+	elif [ -z "$version" ] && is_release "$ref"; then
+		warn "the action has no VERSION file (a fork?): installing the release its ref names, $ref"
+		version=$ref
+	elif [ -z "$version" ]; then
+		warn "the action has no VERSION file (a fork?): installing the latest release; set the version input to pin one"
 	fi
-	OIDC_CREDS_VERSION=$pinned OIDC_CREDS_INSTALL_DIR=$dir sh "$here/install.sh"
+	OIDC_CREDS_VERSION=$version OIDC_CREDS_INSTALL_DIR=$dir sh "$here/install.sh"
 	installed=$("$dir/oidc-creds" version | sed -n '1s/^oidc-creds \([^ ]*\) .*/\1/p')
-	if [ -z "$pinned" ] && [[ $ref =~ ^v[0-9]+$ ]] && [[ $installed != "$ref".* ]]; then
+	if [ -n "$version" ] && [ "$installed" != "$version" ]; then
+		fail "the release $version installed a binary that says it is ${installed:-no version}"
+	fi
+	if [ -z "$version" ] && [[ $ref =~ ^v[0-9]+$ ]] && [[ $installed != "$ref".* ]]; then
 		fail "the latest release is $installed, not a $ref release: use oidc-creds/oidc-creds@${installed%%.*} or set the version input"
 	fi
 	echo "$dir" >>"${GITHUB_PATH:?}"
+}
+
+# is_release VERSION succeeds when VERSION is a release tag (vX.Y.Z, or
+# vX.Y.Z-PRERELEASE), as release.sh and release.yml take them.
+is_release() {
+	[[ $1 =~ ^v(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?$ ]]
 }
 
 exchange() {

@@ -70,13 +70,17 @@ var actionTools = append([]string{"bash", "sh", "dirname", "basename", "curl"}, 
 type testJob struct {
 	*actionJob
 	sts                   *teststs.Server
+	rel                   *releaseServer
 	home, workspace, temp string
+	actionPath            string // GITHUB_ACTION_PATH
 }
 
-// newTestJob sets up a job whose steps reach rel and a fresh test STS.
-// The action is at _actions/oidc-creds/oidc-creds/DIRREF, as the runner
-// unpacks it; ref is github.action_ref. drop lists variables of the job's
-// environment to leave out.
+// newTestJob sets up a job whose steps reach a host-only release and a
+// fresh test STS. The action is at _actions/oidc-creds/oidc-creds/DIRREF,
+// as the runner unpacks it: the repository's action.yml and scripts, and a
+// VERSION file naming the test release (setVersionFile changes it); ref is
+// github.action_ref. drop lists variables of the job's environment to leave
+// out.
 func newTestJob(t *testing.T, dirRef, ref string, drop ...string) *testJob {
 	t.Helper()
 	rel := serveRelease(t, hostReleaseDir(t))
@@ -86,7 +90,7 @@ func newTestJob(t *testing.T, dirRef, ref string, drop ...string) *testJob {
 	}
 	t.Cleanup(sts.Close)
 	work := t.TempDir()
-	j := &testJob{sts: sts, home: filepath.Join(work, "home"), workspace: filepath.Join(work, "workspace"), temp: filepath.Join(work, "runner-temp")}
+	j := &testJob{sts: sts, rel: rel, home: filepath.Join(work, "home"), workspace: filepath.Join(work, "workspace"), temp: filepath.Join(work, "runner-temp")}
 	tools := filepath.Join(work, "tools")
 	for _, d := range []string{j.home, j.workspace, j.temp, tools} {
 		if err := os.Mkdir(d, 0o700); err != nil {
@@ -101,10 +105,13 @@ func newTestJob(t *testing.T, dirRef, ref string, drop ...string) *testJob {
 		link(t, tools, tool, p)
 	}
 	actionPath := filepath.Join(work, "_actions", "oidc-creds", "oidc-creds", dirRef)
-	if err := os.MkdirAll(filepath.Dir(actionPath), 0o755); err != nil {
+	if err := os.MkdirAll(actionPath, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	link(t, filepath.Dir(actionPath), dirRef, repoRoot(t))
+	for _, f := range []string{"action.yml", "scripts"} {
+		link(t, actionPath, f, filepath.Join(repoRoot(t), f))
+	}
+	j.actionPath = actionPath
 	base := []string{
 		"PATH=" + tools, "HOME=" + j.home, "RUNNER_TEMP=" + j.temp, "GITHUB_WORKSPACE=" + j.workspace,
 		"GITHUB_ACTIONS=true", "CI=true", "GITHUB_ACTION_PATH=" + actionPath,
@@ -122,7 +129,24 @@ func newTestJob(t *testing.T, dirRef, ref string, drop ...string) *testJob {
 	})
 	j.actionJob = &actionJob{t: t, meta: readAction(t, repoRoot(t)), actionRef: ref, base: base,
 		outputs: map[string]map[string]string{}, temp: j.temp}
+	j.setVersionFile(testVersion + "\n")
 	return j
+}
+
+// setVersionFile writes the action's VERSION file, or removes it when
+// data is "".
+func (j *testJob) setVersionFile(data string) {
+	j.t.Helper()
+	p := filepath.Join(j.actionPath, "VERSION")
+	if data == "" {
+		if err := os.Remove(p); err != nil {
+			j.t.Fatal(err)
+		}
+		return
+	}
+	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+		j.t.Fatal(err)
+	}
 }
 
 // issued is the last credentials the test STS issued (of action, or of
