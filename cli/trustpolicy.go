@@ -68,6 +68,9 @@ func (c *TrustPolicyCmd) warn(o *IO, spec trust.Spec) {
 			}
 		}
 	}
+	if lb, _ := trust.CheckIssuer(spec.Issuer); lb {
+		o.Warnf("the issuer %s is http on a loopback address: IAM takes only https identity providers, so this policy is for a local test issuer", shown(spec.Issuer))
+	}
 	if c.GitHubRepo != "" && len(c.Ref)+len(c.GitHubEnv) == 0 && !c.PullRequest {
 		o.Warnf("this trusts every GitHub Actions job of %s: any branch, tag, environment and pull request; narrow it with --ref or --github-environment", c.GitHubRepo)
 	}
@@ -82,6 +85,9 @@ func (c *TrustPolicyCmd) spec(o *IO) (trust.Spec, error) {
 		return s, err
 	}
 	s.Issuer = c.Issuer
+	if err := issuerError(c.Issuer); err != nil {
+		return s, usageError("--%v", err)
+	}
 	if c.Org != "" {
 		if err := trust.CheckPulumiOrg(c.Org); err != nil {
 			return s, nameError("--org", c.Org, err)
@@ -147,6 +153,9 @@ func (c *TrustPolicyCmd) fromToken(o *IO, s *trust.Spec) error {
 	if cl.Issuer == "" || len(cl.Audience) == 0 || cl.Subject == "" {
 		return &creds.Error{Kind: creds.KindToken, Msg: fmt.Sprintf("the token from %s lacks iss, aud or sub (%s); STS cannot match it against a trust policy", tok.Origin, tok.Describe())}
 	}
+	if err := issuerError(cl.Issuer); err != nil {
+		return &creds.Error{Kind: creds.KindToken, Err: err, Msg: fmt.Sprintf("no role can trust the token from %s: its %v", tok.Origin, err)}
+	}
 	s.Issuer = cl.Issuer
 	s.Grants = []trust.Grant{{Audience: cl.Audience, Subjects: []string{cl.Subject}, Exact: true}}
 	return nil
@@ -180,6 +189,15 @@ func (c *TrustPolicyCmd) account(s *trust.Spec) error {
 		s.Partition = role.Partition
 	}
 	return nil
+}
+
+// issuerError is trust.CheckIssuer's refusal of a given issuer, if any.
+func issuerError(issuer string) error {
+	if issuer == "" {
+		return nil
+	}
+	_, err := trust.CheckIssuer(issuer)
+	return err
 }
 
 func usageError(format string, args ...any) error {

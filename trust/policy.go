@@ -6,7 +6,6 @@
 package trust
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -31,8 +30,10 @@ type Spec struct {
 // one of Audience (StringEquals PROVIDER:aud) and its sub matches one of
 // Subjects (StringLike PROVIDER:sub: * any run, ? one character).
 //
-// Exact grants take Subjects as values, not patterns: one that holds * or ?
-// (which StringLike would expand) goes under StringEquals instead.
+// Exact grants take Audience and Subjects as values taken from a token, not
+// patterns: a subject that holds * or ? (which StringLike would expand) goes
+// under StringEquals instead, and "${" in any of them is written so that IAM
+// does not read a policy variable there (literal).
 type Grant struct {
 	Audience []string
 	Subjects []string
@@ -71,12 +72,13 @@ func (s Spec) Audiences() []string {
 }
 
 // Provider is the IAM name of the spec's identity provider (host and path).
-func (s Spec) Provider() string {
-	iss := s.Issuer
-	if iss == "" {
-		iss = PulumiIssuer
+func (s Spec) Provider() string { return Provider(s.issuer()) }
+
+func (s Spec) issuer() string {
+	if s.Issuer == "" {
+		return PulumiIssuer
 	}
-	return Provider(iss)
+	return s.Issuer
 }
 
 // ProviderARN is the ARN of the IAM OIDC identity provider the policy's
@@ -98,8 +100,8 @@ func (s Spec) Validate() error {
 	if !arn.ValidAccount(s.Account) {
 		return creds.InputErrorf(creds.InputAccountID, "account id %q is not 12 digits; give the AWS account that holds the role, e.g. 123456789012", creds.Clip(s.Account))
 	}
-	if s.Provider() == "PROVIDER" {
-		return creds.InputErrorf(creds.InputIssuer, "issuer %q has no host; pass an issuer URL such as %s", creds.Clip(s.Issuer), PulumiIssuer)
+	if _, err := CheckIssuer(s.issuer()); err != nil {
+		return &creds.Error{Kind: creds.KindInput, Input: creds.InputIssuer, Msg: err.Error(), Err: err}
 	}
 	if len(s.Grants) == 0 {
 		return creds.InputErrorf(creds.InputSubject, "no subject: the trust policy needs the sub pattern of the tokens it accepts")
@@ -168,8 +170,12 @@ func (s Spec) Policy() (string, error) {
 
 // condition is a trust policy's Condition: StringEquals PROVIDER:aud and
 // StringLike PROVIDER:sub, each a string when there is one value and a
-// list (any of) otherwise. TrustCondition and Spec.Policy share it.
+// list (any of) otherwise. Condition and Spec.Policy share it. Exact values
+// are literal: see Grant.
 func condition(provider string, aud, subs []string, exact bool) map[string]map[string]any {
+	if exact {
+		aud, subs = literals(aud), literals(subs)
+	}
 	c := map[string]map[string]any{
 		"StringEquals": {provider + ":aud": oneOrMany(aud)},
 		"StringLike":   {provider + ":sub": oneOrMany(subs)},
@@ -181,20 +187,17 @@ func condition(provider string, aud, subs []string, exact bool) map[string]map[s
 	return c
 }
 
+func literals(vs []string) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = literal(v)
+	}
+	return out
+}
+
 func oneOrMany(v []string) any {
 	if len(v) == 1 {
 		return v[0]
 	}
 	return append([]string{}, v...)
-}
-
-// encodeJSON indents v by two spaces, without HTML escaping (ESC's literal
-// <yaml> subject stays readable), with a final newline.
-func encodeJSON(v any) string {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v) // maps and slices of strings always encode
-	return b.String()
 }
