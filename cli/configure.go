@@ -45,6 +45,9 @@ func (c *ConfigureProfileCmd) Run(o *IO) error {
 	} else if exe, err = filepath.Abs(exe); err != nil {
 		return usageError("--executable %s: %v", c.Executable, err)
 	}
+	if err := refuseTokens(exe, args); err != nil {
+		return err
+	}
 	value, err := awsconfig.CommandLine(append([]string{exe}, args...), runtime.GOOS)
 	if err != nil {
 		return commandLineError(err)
@@ -157,6 +160,33 @@ func (c *ConfigureProfileCmd) tokenArgs(a *argList) error {
 	p := c.PlatformFlags
 	a.addIf(p.Audience != token.DefaultAudience, "--audience", p.Audience)
 	a.addIf(p.AzureServiceConnection != "", "--azure-service-connection", p.AzureServiceConnection)
+	return nil
+}
+
+// refuseTokens refuses a credential_process line with an argument that
+// looks like a token (redactTokens' detector: a JWT, a CI request token),
+// such as --token-command "echo $TOKEN" or --executable "$TOKEN": the AWS
+// config holds command lines that anyone who can read it sees, never a
+// token. The message names the flag, never the value.
+func refuseTokens(exe string, args []string) error {
+	const never = "which the AWS config file must never hold (anyone who can read it could use it)"
+	if redactTokens(exe) != exe {
+		return usageError("--executable holds what looks like a token (a JWT), not the path of a program, %s; nothing was written", never)
+	}
+	for i, a := range args {
+		if redactTokens(a) == a {
+			continue
+		}
+		flag := "an argument"
+		if i > 0 && strings.HasPrefix(args[i-1], "--") {
+			flag = args[i-1]
+		}
+		advice := ""
+		if strings.HasPrefix(flag, "--token-") {
+			advice = ": give --token-file PATH, --token-env NAME or a --token-command that fetches the token when it runs"
+		}
+		return usageError("%s holds what looks like a token (a JWT), %s%s; nothing was written", flag, never, advice)
+	}
 	return nil
 }
 
