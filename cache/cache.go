@@ -24,6 +24,9 @@ type Options struct {
 	// PollInterval is how often a waiting process retries the lock; 0 means
 	// 20ms.
 	PollInterval time.Duration
+	// ReadOnly opens the cache only to read it (List): a missing directory
+	// is not created (the cache is empty), and one we cannot write is fine.
+	ReadOnly bool
 }
 
 const defaultPollInterval = 20 * time.Millisecond
@@ -38,17 +41,18 @@ type Cache struct {
 }
 
 // Open opens the cache in o.Dir, creating the directory (0700, parents too)
-// if it is missing. It fails, saying why and what to do, when the directory is
+// if it is missing. It fails with a *DirError when the directory is
 // unusable: a symlink, not a directory, or on unix owned by someone else,
-// group- or world-writable, or not writable. The caller should then warn and
-// run without a cache.
+// group- or world-writable, or (unless o.ReadOnly) not writable or
+// impossible to create. The caller should then warn and run without a
+// cache.
 func Open(o Options) (*Cache, error) {
 	if o.Dir == "" {
 		return nil, errors.New("no cache directory given")
 	}
 	// Clean drops a trailing slash, which would make Lstat follow a symlink.
 	dir := filepath.Clean(o.Dir)
-	if err := prepareDir(dir); err != nil {
+	if err := prepareDir(dir, o.ReadOnly); err != nil {
 		return nil, err
 	}
 	c := &Cache{dir: dir, logf: o.Logf, warnf: o.Warnf, poll: o.PollInterval}

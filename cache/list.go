@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -26,6 +27,9 @@ type Listed struct {
 // temporary files are not listed.
 func (c *Cache) List() ([]Listed, error) {
 	des, err := os.ReadDir(c.dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil // a cache opened ReadOnly before its first use
+	}
 	if err != nil {
 		return nil, fmt.Errorf("listing the cache: %w", err)
 	}

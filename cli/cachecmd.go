@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -53,12 +54,46 @@ func homeVariables() string {
 	return "HOME (or XDG_CACHE_HOME to an absolute path)"
 }
 
-func (f CacheDirFlag) open(o *IO) (*cache.Cache, error) {
+// open opens the cache to use it; a directory that cannot be the cache is
+// an input problem, worded (dirError).
+func (f CacheDirFlag) open(o *IO) (*cache.Cache, error) { return f.openCache(o, false) }
+
+// openCache opens the cache, with readOnly only to read it (cache list):
+// then a directory we cannot write, or that does not exist yet, is fine.
+func (f CacheDirFlag) openCache(o *IO, readOnly bool) (*cache.Cache, error) {
 	dir, err := f.dir()
 	if err != nil {
 		return nil, err
 	}
-	return cache.Open(cache.Options{Dir: dir, Logf: o.Logf, Warnf: o.Warnf})
+	c, err := cache.Open(cache.Options{Dir: dir, Logf: o.Logf, Warnf: o.Warnf, ReadOnly: readOnly})
+	if err != nil {
+		return nil, f.dirError(err)
+	}
+	return c, nil
+}
+
+// dirError words cache.Open's refusal with the remedy that fits the cause.
+// Removing the path is advised only for the default directory, which is
+// oidc-creds' own: a path given with --cache-dir may be anything
+// (/etc/passwd, say).
+func (f CacheDirFlag) dirError(err error) error {
+	other := "pass --cache-dir DIR (or set OIDC_CREDS_CACHE_DIR) to use another directory"
+	var de *cache.DirError
+	if !errors.As(err, &de) {
+		return &creds.Error{Kind: creds.KindInput, Err: err, Msg: fmt.Sprintf("the cache cannot be used: %v; %s", err, other)}
+	}
+	remedy := "; " + other
+	switch de.Problem {
+	case cache.DirSymlink, cache.DirNotDir, cache.DirOtherOwner:
+		if f.CacheDir == "" {
+			remedy = "; remove it (oidc-creds creates it again), or " + other
+		}
+	case cache.DirReadOnlyFS:
+		remedy = "; pass --cache-dir DIR (or set OIDC_CREDS_CACHE_DIR) on a writable file system"
+	case cache.DirOpenMode, cache.DirNoWriteMode: // after "run: chmod 700 DIR"
+		remedy = ", or " + other
+	}
+	return &creds.Error{Kind: creds.KindInput, Err: err, Msg: de.Error() + remedy}
 }
 
 // CachePathCmd prints the cache directory.
@@ -79,13 +114,14 @@ type CacheListCmd struct{ CacheDirFlag }
 
 // Run prints a table of entries, soonest expiry first.
 func (c *CacheListCmd) Run(o *IO) error {
-	cc, err := c.open(o)
+	cc, err := c.openCache(o, true) // it only reads
 	if err != nil {
 		return err
 	}
 	entries, err := cc.List()
 	if err != nil {
-		return err
+		return &creds.Error{Kind: creds.KindInput, Err: err,
+			Msg: fmt.Sprintf("cannot list the cache directory %s: %v; check its permissions, or pass --cache-dir DIR (or set OIDC_CREDS_CACHE_DIR)", shown(cc.Dir()), token.PathCause(err))}
 	}
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 2, 4, 2, ' ', 0)
@@ -144,7 +180,8 @@ func (c *CacheClearCmd) Run(o *IO) error {
 	}
 	n, err := cc.Clear(c.Expired)
 	if err != nil {
-		return err
+		return &creds.Error{Kind: creds.KindInput, Err: err,
+			Msg: fmt.Sprintf("removed %d cached credential(s) from %s, but could not remove every file: %v; check the directory's permissions", n, shown(cc.Dir()), err)}
 	}
 	_, err = fmt.Fprintf(o.Stdout, "removed %d cached credential(s) from %s\n", n, shown(cc.Dir()))
 	return err

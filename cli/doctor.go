@@ -239,18 +239,13 @@ func (c *DoctorCmd) checkCache(o *IO, ck *checklist) {
 		return
 	}
 	cc, err := CacheDirFlag{c.CacheDir}.open(o)
-	var worded *creds.Error
-	switch {
-	case errors.As(err, &worded): // says what to set already
+	if err != nil { // worded, with what to pass
 		ck.fail("cache", err)
-		return
-	case err != nil:
-		ck.fail("cache", kindError(creds.KindInput, "the cache cannot be used: %v (--cache-dir or OIDC_CREDS_CACHE_DIR choose another directory)", err))
 		return
 	}
 	f, err := os.CreateTemp(cc.Dir(), ".doctor-*")
 	if err != nil {
-		ck.fail("cache", kindError(creds.KindInput, "cannot write in %s: %v; fix its permissions, or set --cache-dir", cc.Dir(), err))
+		ck.fail("cache", kindError(creds.KindInput, "cannot create a file in the cache directory %s: %v; fix its permissions, or pass --cache-dir DIR (or set OIDC_CREDS_CACHE_DIR) to use another directory", cc.Dir(), token.PathCause(err)))
 		return
 	}
 	f.Close()
