@@ -98,7 +98,11 @@ type LockWaitError struct {
 }
 
 func (e *LockWaitError) Error() string {
-	return fmt.Sprintf("another process kept %s locked (%s.lock) until the wait for it ended (%v)", e.Path, filepath.Base(e.Path), e.Err)
+	how := "timed out"
+	if !errors.Is(e.Err, context.DeadlineExceeded) {
+		how = "was canceled"
+	}
+	return fmt.Sprintf("another process kept %s locked (%s.lock) and the wait for it %s", e.Path, filepath.Base(e.Path), how)
 }
 
 func (e *LockWaitError) Unwrap() error { return e.Err }

@@ -114,9 +114,9 @@ func errInvalidKey(key string) error {
 // On a miss it takes the lock KEY.lock, polling a non-blocking lock every
 // PollInterval until ctx ends; looks again, since another process may have
 // fetched meanwhile; calls fetch; writes the entry atomically; and releases
-// the lock. If ctx ends while waiting, the error says that another oidc-creds
-// process holds the lock and wraps ctx.Err(); give ctx a deadline, since a
-// holder that hangs (rather than dies) keeps the lock.
+// the lock. If ctx ends while waiting, the error is a *LockWaitError, which
+// wraps ctx.Err(); give ctx a deadline, since a holder that hangs (rather
+// than dies) keeps the lock.
 //
 // fetch's error is returned as is, unwrapped, so callers can classify it. If
 // fetch's entry has Version 0 or a zero Written, they are set. Cache
@@ -198,11 +198,7 @@ func (c *Cache) lock(ctx context.Context, lf *filelock.File) (waited bool, err e
 		c.logf("cache: waiting for another oidc-creds process that holds %s", lf.Name())
 	})
 	if err != nil && err == ctx.Err() {
-		how := "timed out"
-		if !errors.Is(err, context.DeadlineExceeded) {
-			how = "was canceled"
-		}
-		return waited, fmt.Errorf("another oidc-creds process holds the cache lock %s and the wait for it %s (%w); if that process is stuck, stop it, or run without the cache", lf.Name(), how, err)
+		return waited, &LockWaitError{Path: lf.Name(), Err: err}
 	}
 	return waited, err
 }

@@ -400,8 +400,12 @@ func TestLockWaitEnds(t *testing.T) {
 	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancel()
 	_, _, err := c.getOrFetch(ctx, testKey, 0, f.fetch)
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("err = %v, want one wrapping context.DeadlineExceeded", err)
+	var lw *LockWaitError
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &lw) || lw.Path != c.lockPath(testKey) {
+		t.Errorf("err = %v, want a *LockWaitError wrapping context.DeadlineExceeded", err)
+	}
+	if err != nil && strings.Contains(err.Error(), "deadline exceeded") {
+		t.Errorf("err = %q holds Go's error text", err)
 	}
 	for _, want := range []string{"another oidc-creds process holds the cache lock", c.lockPath(testKey), "timed out"} {
 		if err == nil || !strings.Contains(err.Error(), want) {

@@ -68,9 +68,21 @@ func (f *awsFile) wordError(err error) error {
 	case errors.As(err, &p):
 		return usageError("the %s %s cannot be updated: %v; nothing was written", f.what, f.path, err)
 	case errors.As(err, &lw):
-		return usageError("another process kept the %s %s locked (its lock file %s.lock) until --timeout ran out; if it is stuck, stop it", f.what, f.path, filepath.Base(f.path))
+		return lockWaitError(fmt.Sprintf("another process kept the %s %s locked (its lock file %s.lock)", f.what, f.path, filepath.Base(f.path)), "if it is stuck, stop it", lw)
 	}
 	return &creds.Error{Kind: creds.KindInput, Err: err, Msg: fmt.Sprintf("cannot write the %s %s: %v", f.what, f.path, err)}
+}
+
+// lockWaitError is a run that --timeout ended while another process held a
+// lock (of the cache, or of an AWS file): like a call that did not finish
+// in time, exit 5 (run again later), and worded without Go's error text:
+// held says who held which lock.
+func lockWaitError(held, remedy string, err error) error {
+	how := "until --timeout ran out"
+	if !errors.Is(err, context.DeadlineExceeded) {
+		how = "until the run was canceled"
+	}
+	return &creds.Error{Kind: creds.KindUnreachable, Err: err, Msg: held + " " + how + "; " + remedy}
 }
 
 // readForWarnings reads the other AWS file, to warn about it; nil when it

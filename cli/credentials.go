@@ -52,6 +52,10 @@ func (f *ExchangeFlags) sessionFrom(o *IO, src token.Source) (*cache.Entry, erro
 	e, err := f.obtain(ctx, o, src)
 	if err != nil {
 		var ec interface{ ExitCode() int }
+		var lw *cache.LockWaitError
+		if errors.As(err, &lw) {
+			return nil, lockWaitError("another oidc-creds process (most likely still waiting for STS) held the cache lock "+lw.Path, "run again, stop that process if it is stuck, or pass --no-cache", lw)
+		}
 		if !errors.As(err, &ec) && ctx.Err() != nil {
 			// --timeout ran out waiting for the lock of another process,
 			// which is most likely stuck talking to STS: exit 5, not 1.
