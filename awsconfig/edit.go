@@ -20,6 +20,18 @@ type Edited struct {
 	// from Data, as botocore does: the file has lines it reads otherwise
 	// (an indented [section] header, a header such as [profilex NAME]).
 	GoMisreads bool
+	// Repeats are the lines of the input that set a key being set a second
+	// time in its section (Credential_Process = a, then credential_process
+	// = b): botocore refuses such a file, and the edit removed them. The
+	// caller should say so.
+	Repeats []Repeat
+}
+
+// Repeat is a line removed because it set Key again in its section.
+type Repeat struct {
+	Key   string
+	Line  int // 1-based, in the input
+	First int // 1-based line of the key's first setting there, which now holds the value
 }
 
 // bom is the UTF-8 byte-order mark Notepad writes. botocore refuses a file
@@ -39,7 +51,8 @@ const bom = "\ufeff"
 // It fails with a *Problem, writing nothing, when the result would hold a
 // line that botocore cannot read (a repeated section, a duplicate key
 // elsewhere, a setting before any section…); repeats of key in the profile
-// are removed, not refused. Bad arguments give a *ValueError.
+// are removed, not refused, and listed in Edited.Repeats. Bad arguments
+// give a *ValueError.
 func Set(in []byte, name, key, value string) (Edited, error) {
 	return edit(in, change{name: name, set: []KeyValue{{key, value}}})
 }
@@ -73,7 +86,7 @@ func edit(in []byte, c change) (Edited, error) {
 	if err := verify(out, c, f.latent); err != nil {
 		return Edited{}, err
 	}
-	e := Edited{Data: out, Changed: !bytes.Equal(out, in), DroppedBOM: dropped}
+	e := Edited{Data: out, Changed: !bytes.Equal(out, in), DroppedBOM: dropped, Repeats: p.repeats}
 	g := goProfile(string(out), c.name, c.creds)
 	for _, kv := range c.set {
 		e.GoMisreads = e.GoMisreads || g[kv.Key] != kv.Value
@@ -114,6 +127,7 @@ type editPlan struct {
 	eol     map[int]string // new line ending of a replaced line
 	inserts map[int]*insertion
 	section []KeyValue // the keys of a section appended at the end
+	repeats []Repeat   // options dropped for setting a key of the change again
 }
 
 // insertion is lines added after a line.
@@ -133,11 +147,13 @@ func plan(f *file, c change) *editPlan {
 	for _, t := range targets {
 		s := f.sects[t]
 		for _, kv := range c.set {
-			for n, o := range s.optsOf(kv.Key) {
+			opts := s.optsOf(kv.Key)
+			for n, o := range opts {
 				if n == 0 {
 					p.set(f, o, kv)
 				} else {
 					p.dropOpt(o)
+					p.repeats = append(p.repeats, Repeat{Key: kv.Key, Line: o.line + 1, First: opts[0].line + 1})
 				}
 			}
 		}

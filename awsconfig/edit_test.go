@@ -191,3 +191,45 @@ func TestLargeFile(t *testing.T) {
 		t.Errorf("ProfileValue = %q", v)
 	}
 }
+
+// A file botocore refuses only because the key being set is repeated in the
+// profile is repaired, and the removed lines are reported (the caller says
+// so); a bare key line, which botocore cannot read either, is refused.
+func TestSetRepeats(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, want string
+		repeats        []Repeat
+	}{
+		{"another case", "[profile x]\nCredential_Process=old\ncredential_process = b\n", "[profile x]\ncredential_process = NEW\n",
+			[]Repeat{{cp, 3, 2}}},
+		{"three times, in two sections", "[default]\ncredential_process = a\n[profile default]\nregion = r\ncredential_process = b\n  --cont\nCREDENTIAL_PROCESS = c\n", "default",
+			[]Repeat{{cp, 7, 5}}},
+		{"once", "[profile x]\ncredential_process = a\n", "[profile x]\ncredential_process = NEW\n", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			profile := "x"
+			if tc.want == "default" {
+				profile = "default"
+			}
+			got, err := Set([]byte(tc.in), profile, cp, "NEW")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(got.Repeats) != fmt.Sprint(tc.repeats) {
+				t.Errorf("Repeats = %v, want %v", got.Repeats, tc.repeats)
+			}
+			if tc.want != "default" && string(got.Data) != tc.want {
+				t.Errorf("Set:\n%q\nwant\n%q", got.Data, tc.want)
+			}
+			if f := parse(string(got.Data)); len(f.problems) > 0 {
+				t.Errorf("the result has problems: %v", f.problems[0])
+			}
+		})
+	}
+	for _, in := range []string{"[profile x]\ncredential_process\n", "[profile x]\ncredential_process = a\ncredential_process\n"} {
+		var p *Problem
+		if _, err := Set([]byte(in), "x", cp, "NEW"); !errors.As(err, &p) {
+			t.Errorf("Set(%q) = %v, want a *Problem", in, err)
+		}
+	}
+}

@@ -102,6 +102,9 @@ func (f *awsFile) warnFixes(o *IO, header string) {
 	if f.result.DroppedBOM {
 		o.Warnf("removed the byte-order mark (BOM) at the start of %s: botocore (the AWS CLI) cannot read a file that starts with one, and aws-sdk-go-v2 skips the line it is on; save it as UTF-8 without BOM", f.path)
 	}
+	for _, r := range f.result.Repeats {
+		o.Warnf("removed line %d of %s: it set %s a second time in its section (first on line %d, which now holds the value), which botocore (the AWS CLI) refuses", r.Line, f.path, r.Key, r.First)
+	}
 	if f.result.GoMisreads {
 		o.Warnf("aws-sdk-go-v2 (Terraform, Pulumi and other Go programs) reads %s otherwise than botocore and will not find what was written to %s: check that profile's section headers and indented lines", f.path, header)
 	}
