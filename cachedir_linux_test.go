@@ -119,6 +119,10 @@ func TestCacheDirReadOnlyFS(t *testing.T) {
 	if status, stdout, stderr := runCache(t, bin, nil, wrap, "cache", "clear", "--cache-dir", c); status != 2 || stdout != "" || stderr != want {
 		t.Errorf("cache clear on a read-only file system: status %d, stdout %q, stderr %q; want 2 and %q", status, stdout, stderr, want)
 	}
+	// Clearing a cache that was never made creates nothing.
+	if status, stdout, stderr := runCache(t, bin, nil, wrap, "cache", "clear", "--cache-dir", filepath.Join(ro, "new")); status != 0 || stderr != "" || !strings.HasPrefix(stdout, "removed 0 cached credential(s) from ") {
+		t.Errorf("cache clear of a missing directory on a read-only file system: status %d, stdout %q, stderr %q", status, stdout, stderr)
+	}
 	s := teststs.NewForTest(t, teststs.Options{})
 	cmd := oidcCredsCmd(t, s, "process")
 	cmd.Args = append(append([]string{}, wrap...), append([]string{cmd.Path}, cmd.Args[1:]...)...)

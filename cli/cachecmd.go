@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"runtime"
 	"strings"
 	"text/tabwriter"
@@ -174,7 +176,13 @@ type CacheClearCmd struct {
 
 // Run removes the entries and says how many.
 func (c *CacheClearCmd) Run(o *IO) error {
-	cc, err := c.open(o)
+	dir, err := c.dir()
+	if err != nil {
+		return err
+	}
+	// A cache that does not exist yet is empty: nothing to create for that.
+	_, err = os.Lstat(dir)
+	cc, err := c.openCache(o, errors.Is(err, fs.ErrNotExist))
 	if err != nil {
 		return err
 	}
