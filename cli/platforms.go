@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/oidc-creds/oidc-creds/token"
@@ -73,8 +74,23 @@ func commandHint(e *token.CommandError) string {
 		msg = strings.Replace(msg, "did not finish in time", "did not finish within --timeout", 1)
 	case e.NotFound && strings.HasPrefix(e.Origin, "Buildkite"):
 		msg += "; in a Buildkite job, buildkite-agent must be on PATH"
+	case e.OutputHeld && e.Origin == tokenCommandOrigin:
+		msg, _, _ = strings.Cut(msg, "\n")
+		msg += "; redirect the output of what it starts in the background, e.g. " + backgroundExample()
+		if e.Stderr != "" {
+			msg += "\nits standard error:\n" + e.Stderr
+		}
 	}
 	return redactRequestTokens(msg)
+}
+
+// backgroundExample starts a process in the background with its output
+// redirected, in the system shell's words.
+func backgroundExample() string {
+	if runtime.GOOS == "windows" {
+		return "`start /b cmd >NUL 2>&1`"
+	}
+	return "`cmd >/dev/null 2>&1 &`"
 }
 
 // requestTokenVars hold the credentials of CI token requests: secrets like

@@ -124,8 +124,11 @@ func (f TokenFlags) sourceWith(o *IO, p PlatformFlags) (token.Source, error) {
 	case t.name == "token-env":
 		return token.Env{Name: t.value}, nil
 	}
-	return token.Command{Line: t.value, Origin: "--token-command"}, nil
+	return token.Command{Line: t.value, Origin: tokenCommandOrigin}, nil
 }
+
+// tokenCommandOrigin names --token-command's token in messages.
+const tokenCommandOrigin = "--token-command"
 
 // load reads the token from src, wording what is missing in the flags
 // that would supply it.

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os/exec"
 	"strings"
-	"time"
 
 	"github.com/oidc-creds/oidc-creds/creds"
 )
@@ -17,7 +16,9 @@ import (
 // every call (its output may change identity): Line through the system
 // shell (sh -c; cmd /c on Windows), or else Args without one. Its standard
 // input is empty and its standard error is kept for the error when it
-// fails; the run ends with ctx.
+// fails. The run ends with ctx: on unix the command has a process group of
+// its own, killed whole then (on Windows, only the command's process), and
+// SIGINT, SIGTERM and SIGHUP are passed on to that group.
 type Command struct {
 	Line   string
 	Args   []string
@@ -33,6 +34,9 @@ type CommandError struct {
 	Err      error // the run's failure; nil when it succeeded without output
 	TimedOut bool
 	NotFound bool
+	// OutputHeld: it exited without printing a token while a process it
+	// started kept its standard output open.
+	OutputHeld bool
 }
 
 func (e *CommandError) Error() string {
@@ -44,6 +48,8 @@ func (e *CommandError) Error() string {
 		s = fmt.Sprintf("%s cannot be run: %v", e.Origin, e.Err)
 	case e.Err != nil:
 		s = fmt.Sprintf("%s failed: %v", e.Origin, e.Err)
+	case e.OutputHeld:
+		s = fmt.Sprintf("%s exited without printing a token while a process it started kept its standard output open", e.Origin)
 	default:
 		s = fmt.Sprintf("%s printed no token", e.Origin)
 	}
@@ -58,38 +64,39 @@ func (e *CommandError) Unwrap() error { return e.Err }
 // ExitCode is the status of a token problem.
 func (e *CommandError) ExitCode() int { return int(creds.KindToken) }
 
-// commandWaitDelay bounds how long a command's output is waited for once
-// it has been killed (a child it left behind may hold the pipes open).
-const commandWaitDelay = time.Second
-
 // maxStderr is how much of a command's standard error an error keeps.
 const maxStderr = 2048
 
-// Token runs the command and decodes its trimmed standard output.
+// Token runs the command and decodes its trimmed standard output. A
+// process the command leaves running with its standard output open does
+// not hold the run up: once the command has exited, a token it printed is
+// taken (and what it left running is killed), else the run fails saying
+// so.
 func (c Command) Token(ctx context.Context) (*Token, error) {
-	cmd := c.command(ctx)
-	var stdout limitedBuffer
-	var stderr tailBuffer
-	stdout.max = maxTokenFile
-	cmd.Stdout, cmd.Stderr, cmd.Stdin = &stdout, &stderr, nil
-	cmd.WaitDelay = commandWaitDelay
-	err := cmd.Run()
-	fail := &CommandError{Origin: c.Origin, Stderr: stderr.String(), Err: err}
+	complete := func(s string) bool {
+		_, err := parse(s, c.Origin)
+		return strings.TrimSpace(s) != "" && err == nil
+	}
+	o := run(ctx, c.command(ctx), complete)
+	fail := &CommandError{Origin: c.Origin, Stderr: o.stderr, Err: o.err}
 	switch {
-	case err != nil && ctx.Err() != nil:
+	case o.timedOut:
 		fail.TimedOut, fail.Err = true, ctx.Err()
 		return nil, fail
-	case errors.Is(err, exec.ErrNotFound), errors.Is(err, exec.ErrDot):
+	case errors.Is(o.err, exec.ErrNotFound), errors.Is(o.err, exec.ErrDot):
 		fail.NotFound = true
 		return nil, fail
-	case err != nil:
+	case o.err != nil:
 		return nil, fail
-	case stdout.over:
+	case o.over:
 		return nil, tooLarge("the output of " + c.Origin)
-	case strings.TrimSpace(stdout.String()) == "":
+	case o.held && !complete(o.stdout):
+		fail.OutputHeld = true
+		return nil, fail
+	case strings.TrimSpace(o.stdout) == "":
 		return nil, fail
 	}
-	return parse(stdout.String(), c.Origin)
+	return parse(o.stdout, c.Origin)
 }
 
 // limitedBuffer keeps the first max bytes written and notes any more. (It
@@ -111,21 +118,36 @@ func (b *limitedBuffer) Write(p []byte) (int, error) {
 
 func (b *limitedBuffer) String() string { return b.buf.String() }
 
-// tailBuffer keeps the last maxStderr bytes written.
-type tailBuffer struct{ b []byte }
+// tailBuffer keeps the last maxStderr bytes written, from the start of a
+// line: a line cut by the limit is left out (the last line is kept cut,
+// marked "…", when it alone is longer).
+type tailBuffer struct {
+	b   []byte
+	cut bool // bytes before b were dropped
+}
 
 func (t *tailBuffer) Write(p []byte) (int, error) {
 	t.b = append(t.b, p...)
 	if len(t.b) > 2*maxStderr {
-		t.b = append(t.b[:0], t.b[len(t.b)-maxStderr:]...)
+		t.b, t.cut = append(t.b[:0], t.b[len(t.b)-maxStderr:]...), true
 	}
 	return len(p), nil
 }
 
 func (t *tailBuffer) String() string {
-	b := t.b
+	b, cut := t.b, t.cut
 	if len(b) > maxStderr {
-		b = b[len(b)-maxStderr:]
+		b, cut = b[len(b)-maxStderr:], true
+	}
+	if cut {
+		if i := bytes.IndexByte(b, '\n'); i >= 0 && len(bytes.TrimSpace(b[i+1:])) > 0 {
+			b = b[i+1:]
+		} else {
+			for len(b) > 0 && b[0]&0xc0 == 0x80 { // not in the middle of a character
+				b = b[1:]
+			}
+			b = append([]byte("…"), b...)
+		}
 	}
 	return strings.TrimSpace(strings.ToValidUTF8(string(b), "?"))
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -54,7 +55,13 @@ func TestCommand(t *testing.T) {
 			want: []string{"cannot be run"}, check: func(e *CommandError) bool { return e.NotFound }},
 		{name: "long stderr is cut", c: Command{Line: `i=0; while [ $i -lt 400 ]; do echo "line $i of noise" >&2; i=$((i+1)); done; exit 1`},
 			want: []string{"line 399 of noise"}, check: func(e *CommandError) bool {
-				return len(e.Stderr) <= maxStderr && !strings.Contains(e.Stderr, "line 1 of")
+				first, _, _ := strings.Cut(e.Stderr, "\n")
+				return len(e.Stderr) <= maxStderr && !strings.Contains(e.Stderr, "line 1 of") &&
+					regexp.MustCompile(`^line \d+ of noise$`).MatchString(first)
+			}},
+		{name: "one long line is cut, marked", c: Command{Line: `head -c 5000 /dev/zero | tr '\0' x >&2; echo " the end" >&2; exit 1`},
+			want: []string{"its standard error:\n…xxx", "x the end"}, check: func(e *CommandError) bool {
+				return len(e.Stderr) <= maxStderr+len("…")
 			}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
