@@ -53,7 +53,12 @@ func noTokenHint(d token.Detection) string {
 
 // requestHint words a failed token request.
 func requestHint(e *token.RequestError) string {
-	if !e.Refused() {
+	switch {
+	case e.Unreachable() && e.Status == 0:
+		return e.Error() + "; check the job's network access and proxy settings (HTTPS_PROXY, NO_PROXY)"
+	case e.Unreachable():
+		return e.Error() + "; " + e.Platform.String() + " kept failing to hand out the token: run the job again later"
+	case !e.Refused():
 		return e.Error()
 	}
 	switch e.Platform {

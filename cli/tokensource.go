@@ -161,7 +161,7 @@ func (f TokenFlags) explainToken(err error) error {
 	case errors.As(err, &none):
 		return &creds.Error{Kind: creds.KindToken, Err: err, Msg: none.Error() + "; " + noTokenHint(token.Detect(nil))}
 	case errors.As(err, &req):
-		return &creds.Error{Kind: creds.KindToken, Err: err, Msg: requestHint(req)}
+		return &creds.Error{Kind: creds.Kind(req.ExitCode()), Err: err, Msg: requestHint(req)}
 	case errors.As(err, &cmd):
 		return &creds.Error{Kind: creds.KindToken, Err: err, Msg: commandHint(cmd)}
 	}

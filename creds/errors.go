@@ -14,7 +14,7 @@ const (
 	KindInput                       // exit 2: an input is malformed or missing
 	KindToken                       // exit 3: no token, not a JWT, expired or not yet valid
 	KindRefused                     // exit 4: STS answered and refused
-	KindUnreachable                 // exit 5: STS could not be reached or kept failing
+	KindUnreachable                 // exit 5: STS or a CI token endpoint could not be reached or kept failing
 )
 
 // Input names an input whose value was wrong, in the library's terms; the

@@ -45,8 +45,9 @@ func (r Retry) wait(attempt int) time.Duration {
 }
 
 // RequestError is a token request that failed: refused (401, 403),
-// answered with another status, answered without a token, or not answered
-// at all (Status 0). It never holds the request's credential or a token.
+// answered with another status, answered without a token, not answered at
+// all (Status 0, Err set), or not made (Status 0, Err nil: Message says
+// why). It never holds the request's credential or a token.
 type RequestError struct {
 	Platform Platform
 	Status   int    // the HTTP status; 0 = no answer
@@ -61,8 +62,10 @@ func (e *RequestError) Error() string {
 	switch {
 	case e.Refused():
 		s = fmt.Sprintf("%s refused (HTTP %d)", what, e.Status)
-	case e.Status == 0:
+	case e.Status == 0 && e.Err != nil:
 		s = fmt.Sprintf("%s failed: %v", what, e.Err)
+	case e.Status == 0:
+		s = what + " cannot be made"
 	case e.Status != http.StatusOK:
 		s = fmt.Sprintf("%s failed with HTTP %d", what, e.Status)
 	default:
@@ -79,8 +82,14 @@ func (e *RequestError) Error() string {
 
 func (e *RequestError) Unwrap() error { return e.Err }
 
-// ExitCode is the status of a token problem.
-func (e *RequestError) ExitCode() int { return int(creds.KindToken) }
+// ExitCode is the status of an endpoint that could not be reached or kept
+// failing (see Unreachable), else of a token problem.
+func (e *RequestError) ExitCode() int {
+	if e.Unreachable() {
+		return int(creds.KindUnreachable)
+	}
+	return int(creds.KindToken)
+}
 
 // Refused reports whether the platform refused the request's credential
 // (401, 403; 203 is Azure DevOps' sign-in page).
@@ -88,10 +97,17 @@ func (e *RequestError) Refused() bool {
 	return e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden || e.Status == http.StatusNonAuthoritativeInfo
 }
 
-// transient reports whether a retry may succeed.
-func (e *RequestError) transient() bool {
-	return e.Status == 0 || e.Status >= 500 || e.Status == http.StatusTooManyRequests
+// Unreachable reports whether the platform's token endpoint could not be
+// reached or kept failing: no answer (a connection refused or lost, TLS,
+// the deadline), a 5xx or a 429, where a retry may succeed (and was made,
+// as far as the Retry and the deadline allowed). A refusal, another 4xx or
+// an answer without a token is not.
+func (e *RequestError) Unreachable() bool {
+	return e.Status == 0 && e.Err != nil || e.Status >= 500 || e.Status == http.StatusTooManyRequests
 }
+
+// transient reports whether a retry may succeed.
+func (e *RequestError) transient() bool { return e.Unreachable() }
 
 // tokenRequest is one platform's request for a token.
 type tokenRequest struct {
@@ -135,7 +151,7 @@ func (t tokenRequest) once(ctx context.Context) (string, *RequestError) {
 	fail := &RequestError{Platform: t.platform}
 	req, err := t.newReq()
 	if err != nil {
-		fail.Err = err
+		fail.Message = err.Error()
 		return "", fail
 	}
 	client := t.client
@@ -164,11 +180,18 @@ func (t tokenRequest) once(ctx context.Context) (string, *RequestError) {
 		fail.Message = "the answer is not a JSON object"
 		return "", fail
 	}
-	if json.Unmarshal(doc[t.field], &raw) != nil || strings.TrimSpace(raw) == "" {
+	field, ok := doc[t.field]
+	switch {
+	case !ok || string(field) == "null":
 		fail.Message = fmt.Sprintf("no %q field in the answer", t.field)
-		return "", fail
+	case json.Unmarshal(field, &raw) != nil:
+		fail.Message = fmt.Sprintf("the %q field of the answer is not a string", t.field)
+	case strings.TrimSpace(raw) == "":
+		fail.Message = fmt.Sprintf("the %q field of the answer is empty", t.field)
+	default:
+		return raw, nil
 	}
-	return raw, nil
+	return "", fail
 }
 
 // clean takes the request's credential out of a server's message.

@@ -151,7 +151,10 @@ func TestGitHubBadAnswers(t *testing.T) {
 	}{
 		{"not JSON", "<html>", "answered without a token: the answer is not a JSON object"},
 		{"no value", `{"count":0}`, `answered without a token: no "value" field in the answer`},
-		{"empty value", `{"value":""}`, `no "value" field`},
+		{"null value", `{"value":null}`, `answered without a token: no "value" field in the answer`},
+		{"empty value", `{"value":""}`, `answered without a token: the "value" field of the answer is empty`},
+		{"blank value", `{"value":" \n"}`, `answered without a token: the "value" field of the answer is empty`},
+		{"number value", `{"value":42}`, `answered without a token: the "value" field of the answer is not a string`},
 		{"not a JWT", `{"value":"opaque"}`, "is not a JWT"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -171,9 +174,62 @@ func TestGitHubBadAnswers(t *testing.T) {
 		t.Errorf("nothing listening: %v", err)
 	}
 	_, err = GitHub{URL: "::", RequestToken: "x"}.Token(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "ACTIONS_ID_TOKEN_REQUEST_URL is not a URL") {
+	if err == nil || err.Error() != "GitHub Actions token request cannot be made: ACTIONS_ID_TOKEN_REQUEST_URL is not a URL" {
 		t.Errorf("a bad URL: %v", err)
 	}
+}
+
+// An endpoint that could not be reached or kept failing is exit 5, as an
+// unreachable STS is; a refusal, another 4xx or an answer without a token
+// is a token problem, exit 3.
+func TestRequestExitCodes(t *testing.T) {
+	tok := testkit.JWT(t, `{"sub":"repo:octo/app:ref:refs/heads/main"}`)
+	e, s := startEndpoint(t, "value", tok)
+	g := GitHub{URL: s.URL, RequestToken: "req-secret", Client: s.Client(), Retry: fastRetry}
+	for _, tc := range []struct {
+		faults []int
+		want   int
+	}{
+		{[]int{500, 500, 500, 500}, 5},
+		{[]int{503, 502, 504, 500}, 5},
+		{[]int{429, 429, 429, 429}, 5},
+		{[]int{401}, 3},
+		{[]int{403}, 3},
+		{[]int{404}, 3},
+		{[]int{400}, 3},
+		{[]int{203}, 3},
+	} {
+		e.faults = tc.faults
+		_, err := g.Token(context.Background())
+		var re *RequestError
+		if !errors.As(err, &re) || re.ExitCode() != tc.want || re.Unreachable() != (tc.want == 5) {
+			t.Errorf("HTTP %v: %v, exit %d, want %d", tc.faults, err, exitCode(err), tc.want)
+		}
+	}
+	e.faults = nil
+	e.answer = func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{"value":""}`)) }
+	if _, err := g.Token(context.Background()); exitCode(err) != 3 {
+		t.Errorf("an empty value: %v, exit %d, want 3", err, exitCode(err))
+	}
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	if _, err := (GitHub{URL: closed.URL, RequestToken: "x", Retry: fastRetry}).Token(context.Background()); exitCode(err) != 5 {
+		t.Errorf("nothing listening: %v, exit %d, want 5", err, exitCode(err))
+	}
+	if _, err := (AzureDevOps{URL: closed.URL, AccessToken: "x", ServiceConnection: "c", Retry: fastRetry}).Token(context.Background()); exitCode(err) != 5 {
+		t.Errorf("Azure DevOps, nothing listening: %v, exit %d, want 5", err, exitCode(err))
+	}
+	if _, err := (GitHub{URL: "::", RequestToken: "x"}).Token(context.Background()); exitCode(err) != 3 {
+		t.Errorf("not a URL: %v, exit %d, want 3", err, exitCode(err))
+	}
+}
+
+func exitCode(err error) int {
+	var ec interface{ ExitCode() int }
+	if !errors.As(err, &ec) {
+		return 0
+	}
+	return ec.ExitCode()
 }
 
 // A request never outlives ctx, retries included.
@@ -190,8 +246,8 @@ func TestRequestDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 	defer cancel()
 	_, err := GitHub{URL: s.URL, RequestToken: "x", Retry: Retry{Attempts: 100, Base: time.Millisecond, Cap: time.Millisecond}}.Token(ctx)
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("error %v, want the deadline", err)
+	if !errors.Is(err, context.DeadlineExceeded) || exitCode(err) != 5 {
+		t.Errorf("error %v (exit %d), want the deadline, exit 5", err, exitCode(err))
 	}
 }
 
