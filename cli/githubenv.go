@@ -49,7 +49,22 @@ func openGitHubEnv() (*githubEnv, error) {
 }
 
 func notRegular(path string, fi fs.FileInfo) error {
-	return usageError("GITHUB_ENV names %s, which is not a regular file (mode %s); the runner makes it a plain file for each step", path, fi.Mode().Type())
+	return usageError("GITHUB_ENV names %s, which %s; the runner makes it a plain file for each step", path, notRegularKind(fi.Mode()))
+}
+
+// notRegularKind says what a file that is not a regular file is.
+func notRegularKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "is a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "is a named pipe (FIFO), not a regular file"
+	case m&fs.ModeDevice != 0:
+		return "is a device, not a regular file"
+	case m&fs.ModeSocket != 0:
+		return "is a socket, not a regular file"
+	}
+	return "is not a regular file"
 }
 
 func githubEnvError(path string, err error) error {

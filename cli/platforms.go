@@ -37,18 +37,37 @@ func noTokenHint(d token.Detection) string {
 	case token.GitLabCI:
 		return "in GitLab CI, declare a token in .gitlab-ci.yml (id_tokens: AWS_TOKEN: aud: sts.amazonaws.com) and pass --token-env AWS_TOKEN"
 	case token.AzurePipelines:
+		// In the order the Azure DevOps source looks for what it needs.
 		switch {
+		case os.Getenv("SYSTEM_OIDCREQUESTURI") == "":
+			return "Azure DevOps hands a job OIDC tokens only where its agent sets SYSTEM_OIDCREQUESTURI (System.OidcRequestUri), and this one did not; run the job on a current Azure Pipelines agent, or " + otherSources
 		case os.Getenv("SYSTEM_ACCESSTOKEN") == "":
 			return "Azure DevOps gives a script SYSTEM_ACCESSTOKEN only when the step maps it (env: SYSTEM_ACCESSTOKEN: $(System.AccessToken)); or " + otherSources
-		case os.Getenv("SYSTEM_OIDCREQUESTURI") != "":
+		default:
 			return "pass --azure-service-connection ID (or set OIDC_CREDS_AZURE_SERVICE_CONNECTION): the ID of the service connection whose token to request"
 		}
 	case token.CircleCI:
 		return "CircleCI sets CIRCLE_OIDC_TOKEN_V2 only in jobs that use a context; add one to the job, or " + otherSources
 	case token.BitbucketPipelines:
 		return "Bitbucket Pipelines sets BITBUCKET_STEP_OIDC_TOKEN only on steps with `oidc: true`; add it, or " + otherSources
+	case token.HCPTerraform:
+		return hcpTaggedHint(token.HCPTaggedTokens(os.Environ()))
 	}
 	return otherSources
+}
+
+// hcpTaggedHint says which --token-env takes an HCP Terraform run's
+// tagged token (TFC_WORKLOAD_IDENTITY_AUDIENCE_TAG gives
+// TFC_WORKLOAD_IDENTITY_TOKEN_TAG, which oidc-creds does not pick alone).
+func hcpTaggedHint(tagged []string) string {
+	switch len(tagged) {
+	case 0:
+		return otherSources
+	case 1:
+		aud := "TFC_WORKLOAD_IDENTITY_AUDIENCE" + strings.TrimPrefix(tagged[0], "TFC_WORKLOAD_IDENTITY_TOKEN")
+		return "the token is in " + tagged[0] + " (from the tagged audience " + aud + "): pass --token-env " + tagged[0]
+	}
+	return "the workspace's audiences are tagged: pass --token-env TFC_WORKLOAD_IDENTITY_TOKEN_<TAG> with the tag of the audience the AWS identity provider lists (set: " + strings.Join(tagged, ", ") + ")"
 }
 
 // requestHint words a failed token request.

@@ -3,6 +3,8 @@ package token
 import (
 	"context"
 	"net/http"
+	"os"
+	"slices"
 	"strings"
 )
 
@@ -65,13 +67,58 @@ var signs = []struct {
 	{Buildkite, []string{"BUILDKITE=true"}},
 	{CircleCI, []string{"CIRCLE_OIDC_TOKEN_V2", "CIRCLE_OIDC_TOKEN", "CIRCLECI=true"}},
 	{BitbucketPipelines, []string{"BITBUCKET_STEP_OIDC_TOKEN", "BITBUCKET_BUILD_NUMBER"}},
-	{HCPTerraform, []string{"TFC_WORKLOAD_IDENTITY_TOKEN"}},
+	{HCPTerraform, []string{hcpToken}},
 }
 
-// Detect finds the CI platform from its variables (getenv nil is
-// os.Getenv); NoPlatform when none matches.
+// Detect finds the CI platform from its variables (lookup nil is the
+// process's environment, as DetectEnv(os.Environ()): the tagged HCP
+// Terraform variables are looked for only then); NoPlatform when none
+// matches.
 func Detect(lookup func(string) string) Detection {
-	get := getenv(lookup)
+	if lookup == nil {
+		return DetectEnv(os.Environ())
+	}
+	return detect(lookup)
+}
+
+// DetectEnv is Detect in environ (NAME=VALUE entries), where a tagged HCP
+// Terraform token, TFC_WORKLOAD_IDENTITY_TOKEN_TAG (see HCPTaggedTokens),
+// gives HCP Terraform away too.
+func DetectEnv(environ []string) Detection {
+	d := detect(func(name string) string {
+		for _, kv := range environ {
+			if k, v, _ := strings.Cut(kv, "="); k == name {
+				return v
+			}
+		}
+		return ""
+	})
+	if tagged := HCPTaggedTokens(environ); d.Platform == NoPlatform && len(tagged) > 0 {
+		return Detection{Platform: HCPTerraform, By: tagged[0]}
+	}
+	return d
+}
+
+// HCPTaggedTokens are the names of the tagged HCP Terraform tokens set in
+// environ, sorted: a workspace variable TFC_WORKLOAD_IDENTITY_AUDIENCE_TAG
+// gives runs TFC_WORKLOAD_IDENTITY_TOKEN_TAG (and no untagged token
+// unless TFC_WORKLOAD_IDENTITY_AUDIENCE is set as well).
+func HCPTaggedTokens(environ []string) []string {
+	var names []string
+	for _, kv := range environ {
+		k, v, _ := strings.Cut(kv, "=")
+		if tag, ok := strings.CutPrefix(k, hcpToken+"_"); ok && tag != "" && v != "" {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// hcpToken is HCP Terraform's untagged token variable.
+const hcpToken = "TFC_WORKLOAD_IDENTITY_TOKEN"
+
+func detect(get func(string) string) Detection {
 	for _, s := range signs {
 		for _, v := range s.vars {
 			name, want, eq := strings.Cut(v, "=")
@@ -121,7 +168,10 @@ func (d Detection) Source(o PlatformOptions) Source {
 	case BitbucketPipelines:
 		return platformEnv(get, BitbucketPipelines, "BITBUCKET_STEP_OIDC_TOKEN")
 	case HCPTerraform:
-		return platformEnv(get, HCPTerraform, "TFC_WORKLOAD_IDENTITY_TOKEN")
+		if get(hcpToken) == "" && strings.HasPrefix(d.By, hcpToken+"_") {
+			return Absent{Reason: "HCP Terraform set no " + hcpToken + ", only tagged ones"}
+		}
+		return platformEnv(get, HCPTerraform, hcpToken)
 	case GitLabCI:
 		return Absent{Reason: "GitLab CI puts tokens only in the variables id_tokens declares"}
 	}

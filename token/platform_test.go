@@ -41,6 +41,37 @@ func TestDetect(t *testing.T) {
 	}
 }
 
+// In the whole environment, a tagged HCP Terraform token gives the
+// platform away too (after every other platform, and after the untagged
+// token); its source then says that only tagged ones are set.
+func TestDetectEnv(t *testing.T) {
+	for _, tc := range []struct {
+		env  []string
+		want Detection
+	}{
+		{nil, Detection{}},
+		{[]string{"TFC_WORKLOAD_IDENTITY_TOKEN_AWS=x"}, Detection{HCPTerraform, "TFC_WORKLOAD_IDENTITY_TOKEN_AWS"}},
+		{[]string{"TFC_WORKLOAD_IDENTITY_TOKEN_GCP=y", "TFC_WORKLOAD_IDENTITY_TOKEN_AWS=x"}, Detection{HCPTerraform, "TFC_WORKLOAD_IDENTITY_TOKEN_AWS"}},
+		{[]string{"TFC_WORKLOAD_IDENTITY_TOKEN_AWS=x", "TFC_WORKLOAD_IDENTITY_TOKEN=t"}, Detection{HCPTerraform, "TFC_WORKLOAD_IDENTITY_TOKEN"}},
+		{[]string{"TFC_WORKLOAD_IDENTITY_TOKEN_AWS=x", "GITLAB_CI=true"}, Detection{GitLabCI, "GITLAB_CI=true"}},
+		{[]string{"TFC_WORKLOAD_IDENTITY_TOKEN_AWS=", "TFC_WORKLOAD_IDENTITY_TOKEN_=x", "TFC_WORKLOAD_IDENTITY_AUDIENCE_AWS=sts.amazonaws.com"}, Detection{}},
+	} {
+		if got := DetectEnv(tc.env); got != tc.want {
+			t.Errorf("DetectEnv(%q) = %+v, want %+v", tc.env, got, tc.want)
+		}
+	}
+	env := []string{"TFC_WORKLOAD_IDENTITY_TOKEN_GCP=y", "TFC_WORKLOAD_IDENTITY_TOKEN_AWS=x", "TFC_WORKLOAD_IDENTITY_TOKEN_EMPTY=", "PATH=/bin"}
+	if got := HCPTaggedTokens(env); !reflect.DeepEqual(got, []string{"TFC_WORKLOAD_IDENTITY_TOKEN_AWS", "TFC_WORKLOAD_IDENTITY_TOKEN_GCP"}) {
+		t.Errorf("HCPTaggedTokens = %q", got)
+	}
+	d := DetectEnv(env)
+	_, err := d.Source(PlatformOptions{Getenv: envOf("TFC_WORKLOAD_IDENTITY_TOKEN_AWS", "x")}).Token(context.Background())
+	var a *AbsentError
+	if !errors.As(err, &a) || a.Reason != "HCP Terraform set no TFC_WORKLOAD_IDENTITY_TOKEN, only tagged ones" {
+		t.Errorf("tagged only: %v", err)
+	}
+}
+
 // Each platform's source is where it puts the token; what a job lacks is
 // an *AbsentError that says what.
 func TestDetectionSource(t *testing.T) {
