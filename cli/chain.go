@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/oidc-creds/oidc-creds/arn"
@@ -15,7 +16,8 @@ import (
 // and in.externalID.
 func (f *ExchangeFlags) checkChain(in *inputs, fail func(check string, err error)) {
 	for i, a := range f.ChainRoleARNs {
-		r, err := arn.ParseRole(a)
+		// "A, B" is A and B, as for --policy-arn (arn.ValidatePolicies).
+		r, err := arn.ParseRole(strings.TrimSpace(a))
 		if err != nil {
 			fail("role ARN", flagError(fmt.Sprintf("--chain-role-arn (role %d of the chain)", i+1), err))
 			continue
