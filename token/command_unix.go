@@ -62,7 +62,7 @@ func forwardSignals(cmd *exec.Cmd) (stop func()) {
 			_ = syscall.Kill(-cmd.Process.Pid, sig)
 			// What the signal would have done to oidc-creds, it does now
 			// (unless something else in it handles the signal).
-			_ = syscall.Kill(os.Getpid(), sig)
+			raise(sig)
 		case <-quit:
 		}
 	}()
