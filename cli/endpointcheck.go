@@ -112,7 +112,7 @@ func (f *ExchangeFlags) checkResolved(x *exchange.Exchanger) error {
 // the environment variables that holds it, else the AWS profile.
 func (f *ExchangeFlags) settingSource(flag, value string, envs ...string) string {
 	if flag == "--region" && f.Region != "" || flag == "--endpoint-url" && f.EndpointURL != "" {
-		return flag
+		return f.given.name(strings.TrimPrefix(flag, "--"))
 	}
 	for _, e := range envs {
 		if os.Getenv(e) == value {

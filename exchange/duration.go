@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"strings"
 	"time"
 
 	"github.com/oidc-creds/oidc-creds/creds"
@@ -20,7 +21,11 @@ func ParseDuration(s string) (time.Duration, error) {
 		return 0, err
 	}
 	if d < MinDuration || d > MaxDuration {
-		return 0, inputError(creds.InputDuration, "duration %s (%s) is outside what STS accepts: from 15m to 12h (and at most the role's MaxSessionDuration)", s, d)
+		shown := s
+		if c := compact(d); c != s {
+			shown += " (" + c + ")"
+		}
+		return 0, inputError(creds.InputDuration, "duration %s is outside what STS accepts: from 15m to 12h (and at most the role's MaxSessionDuration)", shown)
 	}
 	return d, nil
 }
@@ -33,6 +38,19 @@ func ParseHMS(s string) (time.Duration, error) {
 		return 0, inputError(creds.InputDuration, "duration %q is not in the XhYmZs form; write whole hours, minutes and seconds such as 1h, 45m, 1h30m or 900s, from 15m to 12h", creds.Clip(s))
 	}
 	return d, nil
+}
+
+// compact is d as time.Duration writes it without zero minutes or seconds
+// at the end: 1h, 1h30m, 20m, 0s.
+func compact(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // parseHMS reads [Nh][Nm][Ns], units in that order, each at most once,
