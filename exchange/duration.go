@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,17 +41,23 @@ func ParseHMS(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// compact is d as time.Duration writes it without zero minutes or seconds
-// at the end: 1h, 1h30m, 20m, 0s.
+// compact is d in hours, minutes and seconds, zero units left out: 1h,
+// 1h30m, 12h1s, 0s.
 func compact(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
+	var b strings.Builder
+	for _, u := range []struct {
+		unit   time.Duration
+		suffix string
+	}{{time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
+		if n := d / u.unit; n > 0 {
+			b.WriteString(strconv.FormatInt(int64(n), 10) + u.suffix)
+			d -= n * u.unit
+		}
 	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
+	if b.Len() == 0 {
+		return "0s"
 	}
-	return s
+	return b.String()
 }
 
 // parseHMS reads [Nh][Nm][Ns], units in that order, each at most once,
