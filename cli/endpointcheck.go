@@ -40,6 +40,9 @@ func checkEndpointURL(s, source string) error {
 	}
 	u, err := url.Parse(s)
 	switch {
+	case err == nil && u.User != nil:
+		// Never repeated: the URL holds a password.
+		return &creds.Error{Kind: creds.KindInput, Msg: "the endpoint URL (" + source + ") holds a user name or password (USER:PASSWORD@ before the host), which STS takes none of and oidc-creds never prints; remove it"}
 	case !strings.Contains(s, "://"):
 		if looksLikeHost(s) {
 			return bad("has no scheme; write it as http://" + s + " or https://" + s)
