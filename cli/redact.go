@@ -8,8 +8,7 @@ import (
 )
 
 // redactTokens replaces anything in s that could be a JWT (or a JWE) with
-// "[token redacted]", and the user name and password of a URL with
-// "[userinfo redacted]". Messages quote what the user gave (a path, a
+// "[token redacted]". Messages quote what the user gave (a path, a
 // variable name, an ARN, an argument), and a token passed in the wrong
 // place, as in --token-env "$PULUMI_OIDC_TOKEN" or --no-cache="$TOKEN",
 // must not end up in a CI log, even lowercased (kong folds the case of a
@@ -18,7 +17,7 @@ import (
 // CI request tokens are taken out too (redactRequestTokens). Hand-written
 // rather than a regexp: no cost at start-up.
 func redactTokens(s string) string {
-	s = redactUserinfo(redactRequestTokens(s))
+	s = redactRequestTokens(s)
 	if strings.Count(s, ".") < 2 {
 		return s
 	}
@@ -147,11 +146,12 @@ func redactUserinfo(s string) string {
 }
 
 // clean makes a message safe for a terminal or a CI log: tokens redacted
-// (redactTokens) and every character that is not printable escaped, line
-// breaks and tabs aside, so that a claim, a path or an STS message cannot
-// move the cursor, recolour the terminal or reorder the text. Every line
+// (redactTokens), a URL's user name and password too (redactUserinfo),
+// and every character that is not printable escaped, line breaks and tabs
+// aside, so that a claim, a path or an STS message cannot move the
+// cursor, recolour the terminal or reorder the text. Every line
 // oidc-creds prints for people goes through it.
-func clean(s string) string { return escapeControls(redactTokens(s), true) }
+func clean(s string) string { return escapeControls(redactUserinfo(redactTokens(s)), true) }
 
 // shown is one value (a claim, a name, a path) as it is when every
 // character in it is printable, else quoted with Go escapes (line breaks
