@@ -88,14 +88,7 @@ const (
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) {
 	var c CLI
 	exited := false
-	parser, err := kong.New(&c, append(commandOptions(args),
-		kong.Name("oidc-creds"),
-		kong.Description("Exchange an OIDC token (Pulumi, GitHub Actions, GitLab, Kubernetes…) for temporary AWS credentials with STS AssumeRoleWithWebIdentity.\n\nExit status: 0 success, 1 internal error, 2 bad input, 3 token problem, 4 STS refused, 5 STS unreachable."),
-		kong.UsageOnError(),
-		kong.ConfigureHelp(kong.HelpOptions{Compact: true, NoExpandSubcommands: true}),
-		kong.Writers(stdout, stderr),
-		kong.Exit(func(code int) { exited, status = true, code; panic(exitPanic{}) }),
-	)...)
+	parser, err := newParser(&c, args, stdout, stderr, func(code int) { exited, status = true, code; panic(exitPanic{}) })
 	if err != nil {
 		fmt.Fprintf(stderr, "oidc-creds: internal error: %v\n", err)
 		return int(creds.KindInternal)
@@ -107,13 +100,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int)
 			}
 		}
 	}()
-	dropEmptyEnv(parser.Model.Node)
 	ctx, err := parser.Parse(args)
 	if exited {
 		return status
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "oidc-creds: %s\n%s\n", clean(err.Error()), usageHint(err, args))
+		fmt.Fprintf(stderr, "oidc-creds: %s\n%s\n", clean(kongMessage(err.Error())), usageHint(err, args))
 		return exitUsage
 	}
 	o := &IO{Stdin: stdin, Stdout: stdout, Stderr: stderr, Verbose: c.Verbose}
@@ -121,6 +113,24 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int)
 		return report(stderr, err)
 	}
 	return exitOK
+}
+
+// newParser is kong's parser of the command args name into c, its empty
+// variables dropped (dropEmptyEnv); exit is called instead of os.Exit.
+func newParser(c *CLI, args []string, stdout, stderr io.Writer, exit func(int)) (*kong.Kong, error) {
+	parser, err := kong.New(c, append(commandOptions(args),
+		kong.Name("oidc-creds"),
+		kong.Description("Exchange an OIDC token (Pulumi, GitHub Actions, GitLab, Kubernetes…) for temporary AWS credentials with STS AssumeRoleWithWebIdentity.\n\nExit status: 0 success, 1 internal error, 2 bad input, 3 token problem, 4 STS refused, 5 STS unreachable."),
+		kong.UsageOnError(),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true, NoExpandSubcommands: true}),
+		kong.Writers(stdout, stderr),
+		kong.Exit(exit),
+	)...)
+	if err != nil {
+		return nil, err
+	}
+	dropEmptyEnv(parser.Model.Node)
+	return parser, nil
 }
 
 type exitPanic struct{}

@@ -117,6 +117,11 @@ func (f *ExchangeFlags) obtain(ctx context.Context, o *IO, src token.Source) (*c
 		}
 		ch.key0 = f.keyParts(r)
 	}
+	if ch.cache != nil {
+		if ch.key0.Environment, err = environmentFingerprint(ctx); err != nil {
+			return nil, explainConfig(err, f.given.name("timeout"))
+		}
+	}
 	return ch.step(ctx, len(hops), ch.lastMargin(first))
 }
 
@@ -132,7 +137,7 @@ func originOf(src token.Source) string {
 func (f *ExchangeFlags) exchanger(ctx context.Context, o *IO) (*exchange.Exchanger, error) {
 	x, err := exchange.NewExchanger(ctx, exchange.ClientOptions{Region: f.Region, EndpointURL: f.EndpointURL, Logf: o.Logf})
 	if err != nil {
-		return nil, err
+		return nil, explainConfig(err, f.given.name("timeout"))
 	}
 	if err := f.checkResolved(x); err != nil {
 		return nil, err

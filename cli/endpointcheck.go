@@ -40,6 +40,9 @@ func checkEndpointURL(s, source string) error {
 	}
 	u, err := url.Parse(s)
 	switch {
+	case err == nil && u.User != nil:
+		// Never repeated: the URL holds a password.
+		return &creds.Error{Kind: creds.KindInput, Msg: "the endpoint URL (" + source + ") holds a user name or password (USER:PASSWORD@ before the host), which STS takes none of and oidc-creds never prints; remove it"}
 	case !strings.Contains(s, "://"):
 		if looksLikeHost(s) {
 			return bad("has no scheme; write it as http://" + s + " or https://" + s)
@@ -112,7 +115,7 @@ func (f *ExchangeFlags) checkResolved(x *exchange.Exchanger) error {
 // the environment variables that holds it, else the AWS profile.
 func (f *ExchangeFlags) settingSource(flag, value string, envs ...string) string {
 	if flag == "--region" && f.Region != "" || flag == "--endpoint-url" && f.EndpointURL != "" {
-		return flag
+		return f.given.name(strings.TrimPrefix(flag, "--"))
 	}
 	for _, e := range envs {
 		if os.Getenv(e) == value {

@@ -44,7 +44,6 @@ func TestEndpointRulesAgreeWithTheSDK(t *testing.T) {
 	}{
 		{srv.URL, ""},
 		{"HTTP://" + hostPort, ""},
-		{"http://user:pw@" + hostPort, ""},
 		{srv.URL + "/path?x=1#f", ""},
 		{hostPort, "has no scheme; write it as http://" + hostPort},
 		{"localhost:" + port, "has no scheme"},
@@ -66,6 +65,15 @@ func TestEndpointRulesAgreeWithTheSDK(t *testing.T) {
 	}
 	// Stricter than the SDK on purpose: it dials this machine for an empty host.
 	checkWant(t, "http://:"+port, checkEndpointURL("http://:"+port, "--endpoint-url"), "has no host name")
+	// And for a user name or password, which the SDK would send and
+	// messages would repeat: refused, without repeating it.
+	for _, u := range []string{"http://user:s3cret-pw@" + hostPort, "https://s3cret-pw@sts.amazonaws.com", "http://:s3cret-pw@" + hostPort + "/"} {
+		err := checkEndpointURL(u, "AWS_ENDPOINT_URL")
+		checkWant(t, u, err, "the endpoint URL (AWS_ENDPOINT_URL) holds a user name or password")
+		if err != nil && strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%q: the message repeats the password: %v", u, err)
+		}
+	}
 
 	for _, tc := range []struct{ region, want string }{
 		{"us-east-1", ""}, {"US-EAST-1", ""}, {"a.b", ""}, {"cn-north-1", ""},

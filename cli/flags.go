@@ -36,7 +36,7 @@ type TokenFlags struct {
 	TokenEnv     string `name:"token-env" env:"OIDC_CREDS_TOKEN_ENV" placeholder:"NAME" help:"Read the OIDC token from the environment variable NAME."`
 	TokenCommand string `name:"token-command" env:"OIDC_CREDS_TOKEN_COMMAND" placeholder:"CMD" help:"Run CMD with the system shell, within --timeout, each time; its standard output is the token."`
 
-	given tokenFlagsGiven // which of them the command line gave (AfterApply)
+	given flagOrigins // where the values of the command's flags came from (AfterApply)
 }
 
 // PlatformFlags are what the CI platforms that hand out tokens on request

@@ -58,22 +58,30 @@ func (f *ExchangeFlags) check(ctx context.Context) (inputs, []problem) {
 	}
 	f.checkChain(&in, fail)
 	if f.Region != "" {
-		if err := checkRegion(f.Region, "--region"); err != nil {
+		if err := checkRegion(f.Region, f.given.name("region")); err != nil {
 			fail("STS endpoint", err)
 		}
 	}
 	if f.EndpointURL != "" {
-		if err := checkEndpointURL(f.EndpointURL, "--endpoint-url"); err != nil {
+		if err := checkEndpointURL(f.EndpointURL, f.given.name("endpoint-url")); err != nil {
 			fail("STS endpoint", err)
 		}
 	}
 	if f.Timeout <= 0 {
-		fail("timeout", usageError("--timeout must be positive, e.g. 30s"))
+		fail("timeout", usageError("%s", timeoutRule(f.given.name("timeout"))))
 	}
 	if f.RefreshWindow < 0 {
-		fail("refresh window", usageError("--refresh-window must not be negative, e.g. 15m"))
+		fail("refresh window", usageError("%s", refreshWindowRule(f.given.name("refresh-window"))))
 	}
 	return in, probs
+}
+
+// The rules of the duration flags, for a value that came from name (the
+// flag or its variable).
+func timeoutRule(name string) string       { return name + " must be positive, e.g. 30s" }
+func refreshWindowRule(name string) string { return name + " must not be negative, e.g. 15m" }
+func durationRule(name string) string {
+	return name + " must be a session duration from 15m to 12h, e.g. 1h"
 }
 
 // withToken checks tok and completes r with it.

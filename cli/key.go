@@ -2,10 +2,10 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/oidc-creds/oidc-creds/cache"
@@ -53,26 +53,35 @@ func (f *ExchangeFlags) inputKeyParts(r exchange.Request) cache.KeyParts {
 		Duration:    r.Duration,
 		Region:      f.Region,
 		Endpoint:    f.EndpointURL,
-		Environment: environmentFingerprint(),
 	}
 }
 
-func environmentFingerprint() string {
+// environmentFingerprint is the Environment part of the key: the SDK's
+// variables and its shared files, read within ctx. A shared file that is
+// not a regular file (a FIFO), or cannot be read in time, is an
+// *exchange.ConfigError: the SDK could not read it either.
+func environmentFingerprint(ctx context.Context) (string, error) {
 	var b strings.Builder
 	for _, name := range sdkEnvironment {
 		if v, ok := os.LookupEnv(name); ok {
 			b.WriteString(name + "=" + v + "\x00")
 		}
 	}
-	b.WriteString("config=" + sdkFileHash("AWS_CONFIG_FILE", "config", nil))
+	h, err := sdkFileHash(ctx, exchange.SharedFile(exchange.ConfigFileVar, "config"), nil)
+	if err != nil {
+		return "", err
+	}
+	b.WriteString("config=" + h)
 	// The SDK merges the credentials file's profiles into the config
 	// file's, so a region or endpoint_url there counts as well; its keys do
 	// not (the web-identity call is unsigned, a hop is signed with the
 	// previous hop's credentials), and write-credentials rewrites them.
-	if h := sdkFileHash("AWS_SHARED_CREDENTIALS_FILE", "credentials", withoutKeys); h != "" {
+	if h, err = sdkFileHash(ctx, exchange.SharedFile(exchange.CredentialsFileVar, "credentials"), withoutKeys); err != nil {
+		return "", err
+	} else if h != "" {
 		b.WriteString("\x00credentials=" + h)
 	}
-	return b.String()
+	return b.String(), nil
 }
 
 // credentialKeys are the keys of the credentials file that hold
@@ -127,27 +136,19 @@ func setsCredentialKey(line []byte) bool {
 	return false
 }
 
-// sdkFileHash hashes one of the SDK's shared files — the file that the
-// variable env names, else ~/.aws/name — after filter, when not nil; "" when
-// there is none.
-func sdkFileHash(env, name string, filter func([]byte) []byte) string {
-	path := os.Getenv(env)
-	if path == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return ""
-		}
-		path = filepath.Join(home, ".aws", name)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return ""
+// sdkFileHash hashes one of the SDK's shared files, read within ctx and
+// bounded in size (exchange.ReadSDKFile), after filter, when not nil; ""
+// when there is none.
+func sdkFileHash(ctx context.Context, f exchange.SDKFile, filter func([]byte) []byte) (string, error) {
+	b, err := exchange.ReadSDKFile(ctx, f)
+	if err != nil || b == nil {
+		return "", err
 	}
 	if filter != nil {
 		if b = filter(b); b == nil {
-			return ""
+			return "", nil
 		}
 	}
 	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:])
+	return hex.EncodeToString(h[:]), nil
 }

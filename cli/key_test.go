@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -32,12 +33,12 @@ func TestEnvironmentFingerprintCoversCredentialsFile(t *testing.T) {
 	seen := map[string]string{}
 	check := func(what string) {
 		t.Helper()
-		fp := environmentFingerprint()
+		fp := fingerprint(t)
 		if other, dup := seen[fp]; dup {
 			t.Errorf("%s and %s give the same fingerprint", other, what)
 		}
 		seen[fp] = what
-		if environmentFingerprint() != fp {
+		if fingerprint(t) != fp {
 			t.Errorf("%s: the fingerprint is not stable", what)
 		}
 	}
@@ -85,12 +86,13 @@ func TestEnvironmentFingerprintIgnoresCredentialKeys(t *testing.T) {
 	file := filepath.Join(dir, "credentials")
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", file)
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	fingerprintOf := fingerprint
 	fingerprint := func(content string) string {
 		t.Helper()
 		if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		return environmentFingerprint()
+		return fingerprintOf(t)
 	}
 	base := fingerprint("[ci]\naws_access_key_id = ASIAONE\naws_secret_access_key = one\naws_session_token = t1\nregion = eu-west-1\n")
 	if got := fingerprint("[ci]\naws_access_key_id = ASIATWO\n  AWS_Secret_Access_Key: two\naws_session_token=t2\nregion = eu-west-1\n"); got != base {
@@ -111,4 +113,14 @@ func TestEnvironmentFingerprintIgnoresCredentialKeys(t *testing.T) {
 	if fingerprint("[ci]\naws_access_key_id = ASIAONE\n") != fingerprint("") {
 		t.Error("a file of keys only does not read as no file")
 	}
+}
+
+// fingerprint is environmentFingerprint, which must not fail.
+func fingerprint(t *testing.T) string {
+	t.Helper()
+	fp, err := environmentFingerprint(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fp
 }

@@ -44,8 +44,9 @@ type tokenReport struct {
 	Problem          string               `json:"problem,omitempty"`
 }
 
-// Run prints the report. An unsigned, expired or not yet valid token is
-// reported (on stdout) and fails with exit status 3 (on stderr).
+// Run prints the report. An unsigned, expired or not yet valid token, or
+// one signed with an algorithm STS does not accept, is reported (on
+// stdout) and fails with exit status 3 (on stderr).
 func (c *TokenCmd) Run(o *IO) error {
 	ctx, cancel, err := c.context()
 	if err != nil {
@@ -157,8 +158,6 @@ func (r tokenReport) writeText(w *bytes.Buffer, tok *token.Token, now time.Time)
 		status = "NOT VALID: " + r.Problem
 	case c.Expiry.IsZero():
 		status = "valid, but it has no exp claim (STS requires one)"
-	case !stsAlg:
-		status = "valid for another " + token.Span(now, c.Expiry.Time) + ", but signed with an algorithm STS does not accept"
 	default:
 		status = "valid for another " + token.Span(now, c.Expiry.Time)
 	}

@@ -120,9 +120,11 @@ func TestTokenCmdUnsigned(t *testing.T) {
 			t.Errorf("--json: status %d\n%s", status, out)
 		}
 	}
-	status, out, _ := runToken(t, testkit.JWTWithHeader(t, `{"alg":"HS256"}`, `{"sub":"s","exp":1900000000}`))
-	if status != 0 || !strings.Contains(out, "but signed with an algorithm STS does not accept") {
-		t.Errorf("HS256: status %d\n%s", status, out)
+	// Signed, but not in a way STS accepts: as unsigned, never valid.
+	status, out, errOut := runToken(t, testkit.JWTWithHeader(t, `{"alg":"HS256"}`, `{"sub":"s","exp":1900000000}`))
+	if status != 3 || !strings.Contains(out, `status: NOT VALID: the token from environment variable T is signed with "HS256", an algorithm STS does not accept`) ||
+		!strings.Contains(out, "HS256 (STS accepts only RS256/384/512 and ES256/384/512)") || !strings.Contains(errOut, "an algorithm STS does not accept") {
+		t.Errorf("HS256: status %d\n%s%s", status, out, errOut)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -18,21 +17,9 @@ import (
 	"github.com/oidc-creds/oidc-creds/token"
 )
 
-// tokenFlagsGiven records which token flags the command line gave.
-type tokenFlagsGiven struct {
-	parsed bool     // set by kong: the fields below are known
-	names  []string // e.g. ["token-file"]
-}
-
-// AfterApply notes which token flags came from the command line rather
-// than from their variables: those win (see chosen).
+// AfterApply notes where the flags' values came from (see chosen).
 func (f *TokenFlags) AfterApply(kctx *kong.Context) error {
-	f.given = tokenFlagsGiven{parsed: true}
-	for _, p := range kctx.Path {
-		if p.Flag != nil && slices.ContainsFunc(f.all(), func(t tokenFlag) bool { return t.name == p.Flag.Name }) {
-			f.given.names = append(f.given.names, p.Flag.Name)
-		}
-	}
+	f.given = originsOf(kctx)
 	return nil
 }
 
@@ -47,38 +34,33 @@ func (f TokenFlags) all() []tokenFlag {
 	}
 }
 
-// chosen is the token flag in force, if any: a flag on the command line
-// wins over the others' variables, so that a credential_process line works
-// whatever the environment exports; two given on the same level conflict.
+// chosen is the token flag in force, if any. A flag on the command line
+// wins over the others' variables (commandLineWins takes them out before
+// kong reads them), so that a credential_process line works whatever the
+// environment exports; two given on the same level conflict.
 func (f TokenFlags) chosen() (tokenFlag, bool, error) {
-	var set, argv []tokenFlag
+	var set []tokenFlag
 	for _, t := range f.all() {
-		if t.value == "" {
-			continue
-		}
-		set = append(set, t)
-		if slices.Contains(f.given.names, t.name) {
-			argv = append(argv, t)
+		if t.value != "" {
+			set = append(set, t)
 		}
 	}
-	level, where := set, ""
-	if len(argv) > 0 {
-		level = argv
-	} else if f.given.parsed && len(set) > 1 {
-		where = " (from the environment: " + joinNames(set, func(t tokenFlag) string { return t.env }) + " are set; unset all but one, or give one flag on the command line)"
-	}
-	switch len(level) {
+	switch len(set) {
 	case 0:
 		return tokenFlag{}, false, nil
 	case 1:
-		return level[0], true, nil
+		return set[0], true, nil
+	}
+	where := ""
+	if f.given.env[set[0].name] != "" {
+		where = " (from the environment: " + joinNames(set, func(t tokenFlag) string { return t.env }) + " are set; unset all but one, or give one flag on the command line)"
 	}
 	verb := "both"
-	if len(level) > 2 {
+	if len(set) > 2 {
 		verb = "all"
 	}
 	return tokenFlag{}, false, usageError("%s %s name a token; give one of them%s",
-		joinNames(level, func(t tokenFlag) string { return "--" + t.name }), verb, where)
+		joinNames(set, func(t tokenFlag) string { return "--" + t.name }), verb, where)
 }
 
 func joinNames(ts []tokenFlag, name func(tokenFlag) string) string {
@@ -182,12 +164,20 @@ func (f TokenFlags) loadToken(ctx context.Context, o *IO, p PlatformFlags) (*tok
 // ExchangeFlags bounds the whole run of the others.
 type TokenTimeout struct {
 	Timeout time.Duration `name:"timeout" env:"OIDC_CREDS_TIMEOUT" default:"30s" help:"Time limit for reading or requesting the token."`
+
+	from string // where Timeout came from: --timeout or its variable (AfterApply)
+}
+
+// AfterApply notes where --timeout's value came from.
+func (t *TokenTimeout) AfterApply(kctx *kong.Context) error {
+	t.from = originsOf(kctx).name("timeout")
+	return nil
 }
 
 // context is a context that ends after --timeout.
 func (t TokenTimeout) context() (context.Context, context.CancelFunc, error) {
 	if t.Timeout <= 0 {
-		return nil, nil, usageError("--timeout must be positive, e.g. 30s")
+		return nil, nil, usageError("%s", timeoutRule(cmp.Or(t.from, "--timeout")))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), t.Timeout)
 	return ctx, cancel, nil

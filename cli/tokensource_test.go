@@ -113,36 +113,48 @@ func notInCI(t *testing.T) {
 // The token flag in force: one on the command line wins over the others'
 // variables; two on the same level conflict, and say which level.
 func TestTokenFlagsChosen(t *testing.T) {
-	argv := func(names ...string) tokenFlagsGiven { return tokenFlagsGiven{parsed: true, names: names} }
+	dir := t.TempDir()
+	file := filepath.Join(dir, "t.jwt")
+	if err := os.WriteFile(file, []byte(testkit.JWT(t, `{"sub":"from-file","exp":4102444800}`)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("MY_TOKEN", testkit.JWT(t, `{"sub":"from-env","exp":4102444800}`))
+	t.Setenv("PULUMI_OIDC_TOKEN", "")
+	t.Setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "")
+	notInCI(t)
+	const both = "(from the environment: OIDC_CREDS_TOKEN_FILE and OIDC_CREDS_TOKEN_ENV are set; unset all but one, or give one flag on the command line)"
 	for _, tc := range []struct {
-		name  string
-		flags TokenFlags
-		want  string // the flag chosen, or the error
+		name string
+		env  map[string]string // OIDC_CREDS_TOKEN_*
+		args []string
+		want string // the source, or the error
 	}{
-		{"file on the command line, env variable set", TokenFlags{TokenFile: "f", TokenEnv: "E", given: argv("token-file")}, "token-file=f"},
-		{"env on the command line, file variable set", TokenFlags{TokenFile: "f", TokenEnv: "E", given: argv("token-env")}, "token-env=E"},
-		{"command on the command line, both variables set", TokenFlags{TokenFile: "f", TokenEnv: "E", TokenCommand: "c", given: argv("token-command")}, "token-command=c"},
-		{"file on the command line, command variable set", TokenFlags{TokenFile: "f", TokenCommand: "c", given: argv("token-file")}, "token-file=f"},
-		{"one variable", TokenFlags{TokenCommand: "c", given: argv()}, "token-command=c"},
-		{"nothing", TokenFlags{given: argv()}, ""},
-		{"two on the command line", TokenFlags{TokenFile: "f", TokenCommand: "c", given: argv("token-file", "token-command")},
-			"--token-file and --token-command both name a token; give one of them"},
-		{"two variables", TokenFlags{TokenFile: "f", TokenEnv: "E", given: argv()},
-			"--token-file and --token-env both name a token; give one of them (from the environment: OIDC_CREDS_TOKEN_FILE and OIDC_CREDS_TOKEN_ENV are set; unset all but one, or give one flag on the command line)"},
-		{"three variables", TokenFlags{TokenFile: "f", TokenEnv: "E", TokenCommand: "c", given: argv()},
-			"--token-file, --token-env and --token-command all name a token; give one of them (from the environment: OIDC_CREDS_TOKEN_FILE, OIDC_CREDS_TOKEN_ENV and OIDC_CREDS_TOKEN_COMMAND are set; unset all but one, or give one flag on the command line)"},
+		{"file on the command line, env variable set", map[string]string{"ENV": "NOPE"}, []string{"--token-file", file}, "token from file " + file},
+		{"env on the command line, file variable set", map[string]string{"FILE": "missing"}, []string{"--token-env", "MY_TOKEN"}, "token from environment variable MY_TOKEN"},
+		{"env on the command line, both others set", map[string]string{"FILE": "missing", "COMMAND": "false"}, []string{"--token-env=MY_TOKEN"}, "token from environment variable MY_TOKEN"},
+		{"file on the command line, command variable set", map[string]string{"COMMAND": "false"}, []string{"--token-file", file}, "token from file " + file},
+		{"one variable", map[string]string{"ENV": "MY_TOKEN"}, nil, "token from environment variable MY_TOKEN"},
+		{"two on the command line", nil, []string{"--token-file", file, "--token-command", "false"},
+			"oidc-creds: --token-file and --token-command both name a token; give one of them"},
+		{"two on the command line, a variable set", map[string]string{"ENV": "MY_TOKEN"}, []string{"--token-file", file, "--token-command", "false"},
+			"oidc-creds: --token-file and --token-command both name a token; give one of them"},
+		{"two variables", map[string]string{"FILE": file, "ENV": "MY_TOKEN"}, nil,
+			"oidc-creds: --token-file and --token-env both name a token; give one of them " + both},
+		{"three variables", map[string]string{"FILE": file, "ENV": "MY_TOKEN", "COMMAND": "false"}, nil,
+			"oidc-creds: --token-file, --token-env and --token-command all name a token; give one of them (from the environment: OIDC_CREDS_TOKEN_FILE, OIDC_CREDS_TOKEN_ENV and OIDC_CREDS_TOKEN_COMMAND are set; unset all but one, or give one flag on the command line)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f, ok, err := tc.flags.chosen()
-			got := ""
-			switch {
-			case err != nil:
-				got = err.Error()
-			case ok:
-				got = f.name + "=" + f.value
+			for _, v := range []string{"FILE", "ENV", "COMMAND"} {
+				t.Setenv("OIDC_CREDS_TOKEN_"+v, tc.env[v])
+			}
+			var stdout, stderr strings.Builder
+			status := Main(append([]string{"token"}, tc.args...), strings.NewReader(""), &stdout, &stderr)
+			got := strings.TrimSpace(stderr.String())
+			if status == 0 {
+				got, _, _ = strings.Cut(stdout.String(), "\n")
 			}
 			if got != tc.want {
-				t.Errorf("chosen: %q, want %q", got, tc.want)
+				t.Errorf("status %d: %q, want %q", status, got, tc.want)
 			}
 		})
 	}

@@ -1,13 +1,13 @@
 package exchange
 
 import (
+	"bytes"
 	"context"
-	"fmt"
+	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"github.com/oidc-creds/oidc-creds/creds"
 )
 
 // GlobalRegion is STS's global region, used when none is configured.
@@ -28,22 +28,16 @@ type ClientOptions struct {
 // credentials: AssumeRoleWithWebIdentity is unsigned, and each
 // sts:AssumeRole of a chain is signed with the previous hop's credentials,
 // so a profile whose credential_process is this very program is never run
-// again.
+// again. A setting the SDK refuses, or a file of it that is not a regular
+// file or blocks past ctx, is a *ConfigError.
 func NewExchanger(ctx context.Context, o ClientOptions) (*Exchanger, error) {
 	logf := o.Logf
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	opts := []func(*config.LoadOptions) error{
-		config.WithCredentialsProvider(aws.AnonymousCredentials{}),
-	}
-	if o.Region != "" {
-		opts = append(opts, config.WithRegion(o.Region))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	cfg, err := loadConfig(ctx, o.Region)
 	if err != nil {
-		return nil, &creds.Error{Kind: creds.KindInput, Err: err,
-			Msg: fmt.Sprintf("cannot load the AWS configuration (environment, ~/.aws/config): %v; fix the setting it names", err)}
+		return nil, err
 	}
 	if cfg.Region == "" {
 		cfg.Region = GlobalRegion
@@ -67,6 +61,53 @@ func NewExchanger(ctx context.Context, o ClientOptions) (*Exchanger, error) {
 		MaxAttempts: max(DefaultMaxAttempts, cfg.RetryMaxAttempts),
 		Logf:        o.Logf,
 	}, nil
+}
+
+// loadConfig is config.LoadDefaultConfig, anonymous, within ctx: the
+// variables are checked first (config.NewEnvConfig), the shared files must
+// be regular files, and the CA bundle is read here (bounded), so that no
+// file the SDK would read without a deadline can hold the run.
+func loadConfig(ctx context.Context, region string) (aws.Config, error) {
+	if _, err := config.NewEnvConfig(); err != nil {
+		return aws.Config{}, envConfigError(err)
+	}
+	if err := CheckSharedFiles(); err != nil {
+		return aws.Config{}, err
+	}
+	opts := []func(*config.LoadOptions) error{
+		config.WithCredentialsProvider(aws.AnonymousCredentials{}),
+	}
+	if region != "" {
+		opts = append(opts, config.WithRegion(region))
+	}
+	ca := os.Getenv(CABundleVar)
+	if ca != "" {
+		pem, err := ReadSDKFile(ctx, SDKFile{Variable: CABundleVar, Path: ca})
+		if err != nil {
+			return aws.Config{}, err
+		}
+		opts = append(opts, config.WithCustomCABundle(bytes.NewReader(pem)))
+	}
+	type loaded struct {
+		cfg aws.Config
+		err error
+	}
+	done := make(chan loaded, 1)
+	go func() {
+		cfg, err := config.LoadDefaultConfig(ctx, opts...)
+		done <- loaded{cfg, err}
+	}()
+	select {
+	case l := <-done:
+		if l.err != nil {
+			return aws.Config{}, classifyConfig(l.err, ca != "")
+		}
+		return l.cfg, nil
+	case <-ctx.Done():
+		// A shared file that stat saw as regular and that blocks (a hung
+		// mount): the read goes on in the background; the run ends.
+		return aws.Config{}, &ConfigError{Problem: ConfigBlocked, Err: ctx.Err()}
+	}
 }
 
 // resolveEndpoint asks the client's own endpoint rules where calls go.

@@ -2,12 +2,13 @@ package exchange
 
 import (
 	"context"
+	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/oidc-creds/oidc-creds/creds"
-	"github.com/oidc-creds/oidc-creds/internal/testkit"
 )
 
 // hermeticAWS points the SDK's configuration at nothing.
@@ -69,12 +70,52 @@ func TestNewExchanger(t *testing.T) {
 	}
 }
 
+// Each setting the SDK refuses comes back as a *ConfigError that names it,
+// from the SDK's real errors.
 func TestNewExchangerBadConfig(t *testing.T) {
-	hermeticAWS(t)
-	t.Setenv("AWS_MAX_ATTEMPTS", "many")
-	_, err := NewExchanger(context.Background(), ClientOptions{Region: "us-east-1"})
-	e := testkit.WantKind(t, err, creds.KindInput)
-	if !strings.Contains(e.Error(), "AWS configuration") {
-		t.Errorf("message %q", e.Error())
+	dir := t.TempDir()
+	notPEM := filepath.Join(dir, "not.pem")
+	config := filepath.Join(dir, "config-with-ca")
+	for name, content := range map[string]string{notPEM: "not a certificate\n", config: "[default]\nca_bundle = " + filepath.Join(dir, "gone.pem") + "\n"} {
+		if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string
+		setting string
+		value   string
+		problem ConfigProblem
+	}{
+		{"max attempts", map[string]string{"AWS_MAX_ATTEMPTS": "many"}, "AWS_MAX_ATTEMPTS", "many", ConfigBadValue},
+		{"retry mode", map[string]string{"AWS_RETRY_MODE": "eager"}, "AWS_RETRY_MODE", "eager", ConfigBadValue},
+		{"fips", map[string]string{"AWS_USE_FIPS_ENDPOINT": "maybe"}, "AWS_USE_FIPS_ENDPOINT", "maybe", ConfigBadValue},
+		{"no profile", map[string]string{"AWS_PROFILE": "nonexist"}, "AWS_PROFILE", "nonexist", ConfigNoProfile},
+		{"CA bundle missing", map[string]string{"AWS_CA_BUNDLE": filepath.Join(dir, "missing.pem")}, "AWS_CA_BUNDLE", filepath.Join(dir, "missing.pem"), ConfigMissing},
+		{"CA bundle a directory", map[string]string{"AWS_CA_BUNDLE": dir}, "AWS_CA_BUNDLE", dir, ConfigNotRegular},
+		{"CA bundle not PEM", map[string]string{"AWS_CA_BUNDLE": notPEM}, "AWS_CA_BUNDLE", notPEM, ConfigNotPEM},
+		{"config a directory", map[string]string{"AWS_CONFIG_FILE": dir}, "AWS_CONFIG_FILE", dir, ConfigNotRegular},
+		{"credentials a directory", map[string]string{"AWS_SHARED_CREDENTIALS_FILE": dir}, "AWS_SHARED_CREDENTIALS_FILE", dir, ConfigNotRegular},
+		{"profile's ca_bundle missing", map[string]string{"AWS_CONFIG_FILE": config}, "ca_bundle", filepath.Join(dir, "gone.pem"), ConfigMissing},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hermeticAWS(t)
+			t.Setenv("AWS_CA_BUNDLE", "")
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			_, err := NewExchanger(context.Background(), ClientOptions{Region: "us-east-1"})
+			var ce *ConfigError
+			if !errors.As(err, &ce) {
+				t.Fatalf("error %v (%T), want a *ConfigError", err, err)
+			}
+			if ce.Setting != tc.setting || ce.Value != tc.value || ce.Problem != tc.problem {
+				t.Errorf("%+v, want setting %s, value %q, problem %d", ce, tc.setting, tc.value, tc.problem)
+			}
+			if ce.ExitCode() != int(creds.KindInput) {
+				t.Errorf("exit %d", ce.ExitCode())
+			}
+		})
 	}
 }

@@ -1,6 +1,8 @@
 package exchange
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/oidc-creds/oidc-creds/creds"
@@ -20,7 +22,11 @@ func ParseDuration(s string) (time.Duration, error) {
 		return 0, err
 	}
 	if d < MinDuration || d > MaxDuration {
-		return 0, inputError(creds.InputDuration, "duration %s (%s) is outside what STS accepts: from 15m to 12h (and at most the role's MaxSessionDuration)", s, d)
+		shown := s
+		if c := compact(d); c != s {
+			shown += " (" + c + ")"
+		}
+		return 0, inputError(creds.InputDuration, "duration %s is outside what STS accepts: from 15m to 12h (and at most the role's MaxSessionDuration)", shown)
 	}
 	return d, nil
 }
@@ -33,6 +39,25 @@ func ParseHMS(s string) (time.Duration, error) {
 		return 0, inputError(creds.InputDuration, "duration %q is not in the XhYmZs form; write whole hours, minutes and seconds such as 1h, 45m, 1h30m or 900s, from 15m to 12h", creds.Clip(s))
 	}
 	return d, nil
+}
+
+// compact is d in hours, minutes and seconds, zero units left out: 1h,
+// 1h30m, 12h1s, 0s.
+func compact(d time.Duration) string {
+	var b strings.Builder
+	for _, u := range []struct {
+		unit   time.Duration
+		suffix string
+	}{{time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
+		if n := d / u.unit; n > 0 {
+			b.WriteString(strconv.FormatInt(int64(n), 10) + u.suffix)
+			d -= n * u.unit
+		}
+	}
+	if b.Len() == 0 {
+		return "0s"
+	}
+	return b.String()
 }
 
 // parseHMS reads [Nh][Nm][Ns], units in that order, each at most once,

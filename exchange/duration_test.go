@@ -85,3 +85,21 @@ func TestParseDurationRefused(t *testing.T) {
 		})
 	}
 }
+
+// A duration out of range is shown as given, and in hours and minutes only
+// when that says something more: "0s", not "0s (0s)".
+func TestParseDurationRangeMessage(t *testing.T) {
+	for in, want := range map[string]string{
+		"0s":     "duration 0s is outside",
+		"10m":    "duration 10m is outside",
+		"13h":    "duration 13h is outside",
+		"46800s": "duration 46800s (13h) is outside",
+		"12h1s":  "duration 12h1s is outside",
+		"0h14m":  "duration 0h14m (14m) is outside",
+	} {
+		_, err := ParseDuration(in)
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("ParseDuration(%q): %v, want %q", in, err, want)
+		}
+	}
+}

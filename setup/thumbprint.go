@@ -116,23 +116,6 @@ func readDiscovery(body []byte) (discovery, error) {
 	return d, nil
 }
 
-// IssuerURL reads an issuer URL as IAM takes it: https, a host, an optional
-// path; "api.pulumi.com/oidc" is taken as https://api.pulumi.com/oidc.
-func IssuerURL(s string) (*url.URL, error) {
-	s = strings.TrimSpace(s)
-	if s != "" && !strings.Contains(s, "://") {
-		s = "https://" + s
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, &creds.Error{Kind: creds.KindInput, Msg: fmt.Sprintf("issuer %q is not a URL such as %s", s, trust.PulumiIssuer)}
-	}
-	if u.Scheme != "https" {
-		return nil, &creds.Error{Kind: creds.KindInput, Msg: fmt.Sprintf("issuer %s is not https; IAM identity providers and thumbprints are for https issuers", u)}
-	}
-	return u, nil
-}
-
 func sha1Hex(b []byte) string {
 	sum := sha1.Sum(b)
 	return hex.EncodeToString(sum[:])

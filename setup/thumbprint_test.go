@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/oidc-creds/oidc-creds/creds"
+	"github.com/oidc-creds/oidc-creds/internal/testkit"
 	"github.com/oidc-creds/oidc-creds/internal/testtls"
 )
 
@@ -144,6 +145,21 @@ func TestIssuerURL(t *testing.T) {
 	u, err := IssuerURL("api.pulumi.com/oidc")
 	if err != nil || u.String() != "https://api.pulumi.com/oidc" {
 		t.Errorf("IssuerURL without scheme = %v, %v", u, err)
+	}
+	for _, ok := range []string{"https://token.actions.githubusercontent.com", "https://127.0.0.1:8443/x", "https://[::1]:9/", "oidc.eks.eu-west-1.amazonaws.com/id/ABC", "https://localhost.", "https://xn--bcher-kva.example/oidc"} {
+		if _, err := IssuerURL(ok); err != nil {
+			t.Errorf("IssuerURL(%q): %v", ok, err)
+		}
+	}
+	// What stands where a host belongs cannot be one (a token, say): an
+	// input error, before any lookup, without repeating it.
+	const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0gICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAg.c2lnbmF0dXJlX3NlY3JldA"
+	for _, bad := range []string{jwt, "https://" + jwt + "/x", "https://a_b.example.com", "https://-a.example.com", "https://a..b", "https://" + strings.Repeat("a", 64) + ".com"} {
+		_, err := IssuerURL(bad)
+		e := testkit.WantKind(t, err, creds.KindInput)
+		if !strings.Contains(e.Msg, "host cannot be a host name") || strings.Contains(e.Msg, "c2lnbmF0dXJl") {
+			t.Errorf("IssuerURL(%q): %q", bad, e.Msg)
+		}
 	}
 }
 

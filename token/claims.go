@@ -146,6 +146,9 @@ func decodeClaims(m map[string]json.RawMessage) (Claims, error) {
 	if c.Audience, err = audienceClaim(m); err != nil {
 		return c, err
 	}
+	if _, err = stringClaim(m, "jti"); err != nil { // not kept, but registered
+		return c, err
+	}
 	for _, d := range []struct {
 		name string
 		to   *NumericDate
@@ -157,41 +160,57 @@ func decodeClaims(m map[string]json.RawMessage) (Claims, error) {
 	return c, nil
 }
 
-// stringClaim is a string claim; absent or null is "".
+// stringClaim is a string claim; absent is "". A registered claim given
+// as null (or any other JSON type) is refused: it is not "absent" to STS.
 func stringClaim(m map[string]json.RawMessage, name string) (string, error) {
 	raw, ok := m[name]
-	if !ok || isNull(raw) {
+	if !ok {
 		return "", nil
 	}
 	var s string
-	if json.Unmarshal(raw, &s) != nil {
+	if jsonType(raw) != "string" || json.Unmarshal(raw, &s) != nil {
 		return "", &claimError{name, "is a JSON " + jsonType(raw) + ", not a string"}
 	}
 	return s, nil
 }
 
-// audienceClaim is aud: a string or an array of strings; absent or null is nil.
+// audienceClaim is aud: a string or an array of strings; absent is nil.
 func audienceClaim(m map[string]json.RawMessage) (Audience, error) {
 	raw, ok := m["aud"]
-	if !ok || isNull(raw) {
+	if !ok {
 		return nil, nil
 	}
-	var one string
-	if json.Unmarshal(raw, &one) == nil {
-		return Audience{one}, nil
+	switch jsonType(raw) {
+	case "string":
+		var one string
+		if json.Unmarshal(raw, &one) == nil {
+			return Audience{one}, nil
+		}
+	case "array":
+		// Element by element: json.Unmarshal would take a null for "".
+		var elems []json.RawMessage
+		if json.Unmarshal(raw, &elems) != nil {
+			break
+		}
+		many := Audience{}
+		for _, e := range elems {
+			var one string
+			if jsonType(e) != "string" || json.Unmarshal(e, &one) != nil {
+				return nil, &claimError{"aud", "is an array that holds a JSON " + jsonType(e) + ", not only strings"}
+			}
+			many = append(many, one)
+		}
+		return many, nil
 	}
-	var many []string
-	if json.Unmarshal(raw, &many) != nil {
-		return nil, &claimError{"aud", "is neither a string nor an array of strings"}
-	}
-	return many, nil
+	return nil, &claimError{"aud", "is a JSON " + jsonType(raw) + ", neither a string nor an array of strings"}
 }
 
 // dateClaim is a NumericDate claim: a JSON number (never a string holding
-// one) of seconds from 1970 up to the end of year 9999.
+// one, nor null) of seconds from 1970 up to the end of year 9999; absent
+// is the zero NumericDate.
 func dateClaim(m map[string]json.RawMessage, name string) (NumericDate, error) {
 	raw, ok := m[name]
-	if !ok || isNull(raw) {
+	if !ok {
 		return NumericDate{}, nil
 	}
 	if t := jsonType(raw); t != "number" {
@@ -204,8 +223,6 @@ func dateClaim(m map[string]json.RawMessage, name string) (NumericDate, error) {
 	sec := math.Floor(v)
 	return NumericDate{time.Unix(int64(sec), int64((v-sec)*1e9)).UTC()}, nil
 }
-
-func isNull(raw json.RawMessage) bool { return string(raw) == "null" }
 
 // jsonType names the type of a JSON value by its first byte.
 func jsonType(raw json.RawMessage) string {

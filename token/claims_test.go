@@ -240,6 +240,25 @@ func TestCheckSigned(t *testing.T) {
 	if tok.Unsigned() || tok.Check(time.Unix(1899999000, 0)) != nil {
 		t.Error("a signed, current token fails Check")
 	}
+	// Signed, but with an algorithm STS does not accept: refused as well,
+	// before STS is called.
+	for _, alg := range []string{"HS256", "HS512", "PS256", "EdDSA", "rs256", `x\u001b[2J`} {
+		raw := enc([]byte(`{"alg":"`+alg+`"}`)) + "." + payload + "." + testkit.Signature
+		tok, err := Parse(raw, "file t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := testkit.WantKind(t, tok.Check(time.Unix(1800000000, 0)), creds.KindToken)
+		if !strings.Contains(e.Msg, "is signed with \"") || !strings.Contains(e.Msg, "an algorithm STS does not accept") || strings.Contains(e.Msg, "\x1b") {
+			t.Errorf("%s: message %q", alg, e.Msg)
+		}
+	}
+	for _, alg := range []string{"RS256", "RS384", "RS512", "ES256", "ES384", "ES512"} {
+		tok, err := Parse(enc([]byte(`{"alg":"`+alg+`"}`))+"."+payload+"."+testkit.Signature, "file t")
+		if err != nil || tok.Check(time.Unix(1800000000, 0)) != nil {
+			t.Errorf("%s: %v, %v", alg, err, tok.Check(time.Unix(1800000000, 0)))
+		}
+	}
 }
 
 // Span says how far apart two dates are in words that stay right for any

@@ -2,6 +2,7 @@ package token
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 )
 
@@ -55,13 +56,19 @@ func (t *Token) Unsigned() bool {
 	return alg == "" || strings.EqualFold(alg, "none") || strings.TrimRight(sig, "=") == ""
 }
 
-// CheckSigned fails for an Unsigned token.
+// CheckSigned fails for an Unsigned token and for one signed with an
+// algorithm STS does not accept (STSAlgorithm, HS256 say): STS refuses
+// both, so neither is sent.
 func (t *Token) CheckSigned() error {
+	alg := t.Header().Alg
 	if !t.Unsigned() {
-		return nil
+		if STSAlgorithm(alg) {
+			return nil
+		}
+		return tokenError("the token from %s is signed with %s, an algorithm STS does not accept; STS accepts only tokens signed with RS256, RS384, RS512, ES256, ES384 or ES512: check that it is the ID token the identity provider issued", t.Origin, strconv.Quote(clipName(alg)))
 	}
 	what := "its signature part is empty"
-	if alg := t.Header().Alg; alg == "" {
+	if alg == "" {
 		what = "its header names no algorithm (alg)"
 	} else if strings.EqualFold(alg, "none") {
 		what = "its header says alg " + alg
