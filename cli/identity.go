@@ -2,13 +2,13 @@ package cli
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"text/tabwriter"
 	"time"
 
 	"github.com/oidc-creds/oidc-creds/cache"
+	"github.com/oidc-creds/oidc-creds/printjson"
 	"github.com/oidc-creds/oidc-creds/token"
 )
 
@@ -41,13 +41,11 @@ func (c *IdentityCmd) Run(o *IO) error {
 	r := newIdentityReport(e)
 	var b bytes.Buffer
 	if c.JSON {
-		enc := json.NewEncoder(&b)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(r); err != nil {
+		js, err := printjson.Indent(r)
+		if err != nil {
 			return err
 		}
-		_, err = o.Stdout.Write(jsonPrintable(b.Bytes()))
+		_, err = o.Stdout.Write(js)
 		return err
 	}
 	r.writeText(&b, timeNow())

@@ -2,13 +2,13 @@ package cli
 
 import (
 	"bytes"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/oidc-creds/oidc-creds/cache"
 	"github.com/oidc-creds/oidc-creds/creds"
+	"github.com/oidc-creds/oidc-creds/printjson"
 )
 
 // identity prints what a cache entry says of the session, never its
@@ -34,7 +34,7 @@ func TestIdentityReport(t *testing.T) {
 	if text != want {
 		t.Errorf("text:\n%s\nwant:\n%s", text, want)
 	}
-	js, err := json.Marshal(r)
+	js, err := printjson.Indent(r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestIdentityReport(t *testing.T) {
 			}
 		}
 	}
-	if got := string(jsonPrintable(js)); strings.ContainsAny(got, "\x1b\u202e\n") {
+	if got := string(js); strings.ContainsAny(got, "\x1b\u202e") || strings.Contains(got, "s\nexpires") {
 		t.Errorf("JSON not escaped: %q", got)
 	}
 }

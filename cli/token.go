@@ -2,18 +2,16 @@ package cli
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode/utf16"
 
 	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/printjson"
 	"github.com/oidc-creds/oidc-creds/token"
 )
 
@@ -71,13 +69,11 @@ func (c *TokenCmd) Run(o *IO) error {
 	r.Valid = checkErr == nil
 	var b bytes.Buffer
 	if c.JSON {
-		enc := json.NewEncoder(&b)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(r); err != nil {
+		js, err := printjson.Indent(r)
+		if err != nil {
 			return err
 		}
-		_, err = o.Stdout.Write(jsonPrintable(b.Bytes()))
+		_, err = o.Stdout.Write(js)
 	} else {
 		r.writeText(&b, tok, now)
 		_, err = io.WriteString(o.Stdout, clean(b.String()))
@@ -186,28 +182,6 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return shown(s)
-}
-
-// jsonPrintable escapes, in JSON that encoding/json wrote, the characters
-// it leaves as they are but a terminal may act on: DEL, C1 controls,
-// bidirectional and other format characters (every rune strconv.IsPrint
-// rejects). They can only occur inside strings, where \uXXXX means the same.
-func jsonPrintable(b []byte) []byte {
-	s := string(b)
-	if escapeControls(s, true) == s {
-		return b
-	}
-	var out strings.Builder
-	for _, r := range s {
-		if r == '\n' || r == '\t' || r == ' ' || strconv.IsPrint(r) {
-			out.WriteRune(r)
-			continue
-		}
-		for _, u := range utf16.Encode([]rune{r}) {
-			fmt.Fprintf(&out, `\u%04x`, u)
-		}
-	}
-	return []byte(out.String())
 }
 
 // roundLeft is d in words, as token.Span words the time between two dates:

@@ -3,6 +3,7 @@ package trust
 import (
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,6 +15,10 @@ import (
 // space, a byte-order mark, a tag character (a format character beyond
 // U+FFFF) and the line and paragraph separators.
 const hostile = "a\x1b[2J\u009b31m\x7f\u202e\u200b\ufeff\U000E0041\u2028\u2029z"
+
+// invisible is a character strconv.IsPrint rejects, other than the line
+// break and the space of indented JSON.
+func invisible(r rune) bool { return r != '\n' && r != ' ' && !strconv.IsPrint(r) }
 
 // noInvisible fails if s holds a control or format character other than
 // the line breaks of indented JSON.
