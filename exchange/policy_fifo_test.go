@@ -4,10 +4,8 @@ package exchange
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -19,14 +17,7 @@ import (
 // problem when ctx ends, instead of hanging the run.
 func TestLoadPolicyHonoursDeadline(t *testing.T) {
 	fifo := filepath.Join(t.TempDir(), "policy.fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if w, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
-			w.Close()
-		}
-	})
+	testkit.FIFO(t, fifo)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	_, err := LoadPolicy(ctx, "@"+fifo, "--policy")

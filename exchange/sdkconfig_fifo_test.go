@@ -6,9 +6,10 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/oidc-creds/oidc-creds/internal/testkit"
 )
 
 // A FIFO as the shared config or credentials file or as the CA bundle is
@@ -16,9 +17,7 @@ import (
 // refuses one too.
 func TestSDKFilesFIFO(t *testing.T) {
 	fifo := filepath.Join(t.TempDir(), "fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testkit.FIFO(t, fifo)
 	for _, v := range []string{ConfigFileVar, CredentialsFileVar, CABundleVar} {
 		t.Run(v, func(t *testing.T) {
 			hermeticAWS(t)

@@ -5,10 +5,8 @@ package token
 import (
 	"context"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -21,10 +19,7 @@ import (
 // the Pulumi file; so does a stream that gives nothing.
 func TestSourceHonoursDeadline(t *testing.T) {
 	fifo := filepath.Join(t.TempDir(), "fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { releaseFIFO(fifo) })
+	testkit.FIFO(t, fifo)
 	pr, pw := io.Pipe()
 	defer pw.Close()
 	env := func(k string) string {
@@ -69,12 +64,5 @@ func TestReaderAfterTimeout(t *testing.T) {
 	got, err := r.Token(context.Background())
 	if err != nil || got.Claims.Subject != "late" {
 		t.Fatalf("Token = %v, %v", got, err)
-	}
-}
-
-// releaseFIFO ends the reads still blocked on a FIFO: a writer comes and goes.
-func releaseFIFO(path string) {
-	if w, err := os.OpenFile(path, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
-		w.Close()
 	}
 }
