@@ -13,19 +13,26 @@ type Header struct {
 	Typ string `json:"typ,omitempty"`
 }
 
-// Header decodes the token's header (Parse checked it is one JSON object),
-// by the exact names alg, kid and typ. Fields of the wrong type are left
-// empty.
+// Header is the token's header, by the exact names alg, kid and typ, as
+// Parse decoded it once; fields of the wrong type are left empty.
 func (t *Token) Header() Header {
-	var h Header
+	if t.header != nil {
+		return *t.header
+	}
 	i := strings.IndexByte(t.Raw, '.')
 	if i < 0 {
-		return h
+		return Header{}
 	}
 	m, err := decodeJSONSegment(t.Raw[:i])
 	if err != nil {
-		return h
+		return Header{}
 	}
+	return headerOf(m)
+}
+
+// headerOf reads alg, kid and typ from a decoded header.
+func headerOf(m map[string]json.RawMessage) Header {
+	var h Header
 	str := func(name string) string {
 		var s string
 		if raw, ok := m[name]; ok && json.Unmarshal(raw, &s) == nil {
@@ -50,8 +57,9 @@ func STSAlgorithm(alg string) bool {
 // Unsigned reports whether the token carries no signature at all: its
 // header names no algorithm or "none" (in any case), or its signature part
 // is empty. No STS accepts such a token.
-func (t *Token) Unsigned() bool {
-	alg := t.Header().Alg
+func (t *Token) Unsigned() bool { return t.unsigned(t.Header().Alg) }
+
+func (t *Token) unsigned(alg string) bool {
 	sig := t.Raw[strings.LastIndexByte(t.Raw, '.')+1:]
 	return alg == "" || strings.EqualFold(alg, "none") || strings.TrimRight(sig, "=") == ""
 }
@@ -61,7 +69,7 @@ func (t *Token) Unsigned() bool {
 // both, so neither is sent.
 func (t *Token) CheckSigned() error {
 	alg := t.Header().Alg
-	if !t.Unsigned() {
+	if !t.unsigned(alg) {
 		if STSAlgorithm(alg) {
 			return nil
 		}

@@ -25,6 +25,7 @@ type Token struct {
 	Claims Claims
 
 	members map[string]json.RawMessage // every claim as the payload holds it, by exact name
+	header  *Header                    // as Parse decoded it; nil for a Token built otherwise
 }
 
 // Parse decodes a JWT's claims without checking its signature.
@@ -43,7 +44,8 @@ func Parse(raw, origin string) (*Token, error) {
 	if len(parts) != 3 {
 		return nil, tokenError("the token from %s is not a JWT (expected three base64url parts separated by dots, found %d); check that it is the OIDC ID token and not something else", origin, len(parts))
 	}
-	if _, err := decodeJSONSegment(parts[0]); err != nil {
+	hm, err := decodeJSONSegment(parts[0])
+	if err != nil {
 		return nil, tokenError("the token from %s is not a JWT: its header is not base64url-encoded JSON (%v)", origin, err)
 	}
 	payload, err := decodeSegment(parts[1])
@@ -58,7 +60,8 @@ func Parse(raw, origin string) (*Token, error) {
 	if err != nil {
 		return nil, tokenError("the token from %s is not usable: %v; check what the identity provider issues", origin, err)
 	}
-	return &Token{Raw: raw, Origin: origin, Claims: c, members: members}, nil
+	h := headerOf(hm)
+	return &Token{Raw: raw, Origin: origin, Claims: c, members: members, header: &h}, nil
 }
 
 // checkText refuses what cannot be a JWT before it is taken apart: nothing,
