@@ -14,6 +14,7 @@ import (
 
 	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/trust"
 )
 
 // ConsoleCmd signs in to the AWS console as the role (the last of the
@@ -150,6 +151,10 @@ func (c *ConsoleCmd) consoleDuration(chained bool) (time.Duration, error) {
 }
 
 func checkHTTPURL(flag, s string) error {
+	if trust.HasUserinfo(s) {
+		// Never repeated: the URL holds a password.
+		return usageError("%s holds a user name or password (USER:PASSWORD@ before the host), which oidc-creds never sends nor prints; remove it", flag)
+	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return usageError("%s %q is not an absolute http(s) URL", flag, creds.Clip(s))

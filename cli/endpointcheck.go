@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/trust"
 )
 
 // checkRegion applies the AWS SDK's rule for a region (its endpoint rules'
@@ -40,7 +41,7 @@ func checkEndpointURL(s, source string) error {
 	}
 	u, err := url.Parse(s)
 	switch {
-	case err == nil && u.User != nil:
+	case trust.HasUserinfo(s):
 		// Never repeated: the URL holds a password.
 		return &creds.Error{Kind: creds.KindInput, Msg: "the endpoint URL (" + source + ") holds a user name or password (USER:PASSWORD@ before the host), which STS takes none of and oidc-creds never prints; remove it"}
 	case !strings.Contains(s, "://"):

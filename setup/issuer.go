@@ -17,8 +17,12 @@ func IssuerURL(s string) (*url.URL, error) {
 	if s != "" && !strings.Contains(s, "://") {
 		s = "https://" + s
 	}
+	if trust.HasUserinfo(s) {
+		// Never repeated: it holds a password.
+		return nil, &creds.Error{Kind: creds.KindInput, Msg: "the issuer URL holds a user name or password (USER:PASSWORD@ before the host); give the issuer URL, the token's iss, such as " + trust.PulumiIssuer}
+	}
 	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+	if err != nil || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return nil, &creds.Error{Kind: creds.KindInput, Msg: fmt.Sprintf("issuer %q is not a URL such as %s", s, trust.PulumiIssuer)}
 	}
 	if u.Scheme != "https" {

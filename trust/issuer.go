@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/oidc-creds/oidc-creds/creds"
 )
 
 // maxIssuerLength is IAM's limit on an OpenID Connect provider's URL.
@@ -19,16 +22,15 @@ type IssuerError struct {
 }
 
 func (e *IssuerError) Error() string {
+	if HasUserinfo(e.Issuer) {
+		// Never repeated: it holds a password.
+		return "the issuer URL holds a user name or password (USER:PASSWORD@ before the host), which no identity provider's URL has; give the token's iss, e.g. " + PulumiIssuer
+	}
 	return fmt.Sprintf("issuer %s %s; an issuer is an https URL with a host (no user, query or fragment), as IAM requires of an identity provider, e.g. %s", quoted(e.Issuer), e.Problem, PulumiIssuer)
 }
 
 // quoted is s in Go quotes, clipped: it may hold anything.
-func quoted(s string) string {
-	if len(s) > 80 {
-		s = s[:77] + "..."
-	}
-	return fmt.Sprintf("%q", s)
-}
+func quoted(s string) string { return strconv.Quote(creds.Clip(s)) }
 
 // CheckIssuer checks that issuer can be an IAM OpenID Connect provider's
 // URL, which the trust policy's Federated ARN and condition keys are made

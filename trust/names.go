@@ -3,6 +3,8 @@ package trust
 import (
 	"fmt"
 	"strings"
+
+	"github.com/oidc-creds/oidc-creds/creds"
 )
 
 // NameError says that a name cannot be a name of its kind: the policy
@@ -15,14 +17,7 @@ type NameError struct {
 }
 
 func (e *NameError) Error() string {
-	return fmt.Sprintf("%q is not a %s name: %s", clip(e.Name), e.Kind, e.Rule)
-}
-
-func clip(s string) string {
-	if len(s) > 80 {
-		return s[:77] + "..."
-	}
-	return s
+	return fmt.Sprintf("%q is not a %s name: %s", creds.Clip(e.Name), e.Kind, e.Rule)
 }
 
 // nameRule is a kind of name: its length and the bytes it may hold.
