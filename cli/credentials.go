@@ -57,15 +57,14 @@ func (f *ExchangeFlags) sessionFrom(o *IO, src token.Source) (*cache.Entry, erro
 			return nil, lockWaitError("another oidc-creds process (most likely still waiting for STS) held the cache lock "+lw.Path, "run again, stop that process if it is stuck, or pass --no-cache", lw)
 		}
 		if !errors.As(err, &ec) && ctx.Err() != nil {
-			// --timeout ran out waiting for the lock of another process,
-			// which is most likely stuck talking to STS: exit 5, not 1.
-			err = &creds.Error{Kind: creds.KindUnreachable, Msg: err.Error(), Err: err}
+			// Anything else that --timeout cut short: exit 5, not 1.
+			err = &creds.Error{Kind: creds.KindUnreachable, Err: err,
+				Msg: fmt.Sprintf("the run did not finish within %s (%s); raise it, or check what it waited for with -v", f.given.name("timeout"), f.Timeout)}
 		}
 		return nil, err
 	}
-	if err := e.Credentials.Valid(timeNow(), 0); err != nil {
-		return nil, &creds.Error{Kind: creds.KindRefused, Err: err,
-			Msg: fmt.Sprintf("STS issued credentials that expired at %s, before they could be used; check this machine's clock", e.Credentials.Expiration.Format(time.RFC3339))}
+	if err := issuedExpired(e.Credentials, ", before they could be used"); err != nil {
+		return nil, err
 	}
 	return e, nil
 }
@@ -143,4 +142,15 @@ func (f *ExchangeFlags) exchanger(ctx context.Context, o *IO) (*exchange.Exchang
 		return nil, err
 	}
 	return x, nil
+}
+
+// issuedExpired fails, as STS's fault (exit 4), for credentials STS issued
+// that are not valid now: the clock is most likely off. when is said after
+// the time.
+func issuedExpired(c creds.Credentials, when string) error {
+	if err := c.Valid(timeNow(), 0); err != nil {
+		return &creds.Error{Kind: creds.KindRefused, Err: err,
+			Msg: fmt.Sprintf("STS issued credentials that expired at %s%s; check this machine's clock", c.Expiration.Format(time.RFC3339), when)}
+	}
+	return nil
 }

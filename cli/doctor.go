@@ -117,9 +117,7 @@ func (c *DoctorCmd) checkExchange(ctx context.Context, ck *checklist, x *exchang
 	cr, err := x.Exchange(ctx, r)
 	err = explain(err)
 	if err == nil {
-		if verr := cr.Valid(timeNow(), 0); verr != nil {
-			err = kindError(creds.KindRefused, "STS issued credentials that expired at %s; check this machine's clock", cr.Expiration.Format(time.RFC3339))
-		}
+		err = issuedExpired(cr, "")
 	}
 	if err != nil {
 		ck.fail("exchange", withHint(err, c.hint(err, r)))

@@ -18,8 +18,8 @@ func (c *DoctorCmd) checkHops(ctx context.Context, ck *checklist, x *exchange.Ex
 		name := hopCheck(h)
 		cr, err := x.AssumeRole(ctx, h, signer)
 		err = explain(err)
-		if err == nil && cr.Valid(timeNow(), 0) != nil {
-			err = kindError(creds.KindRefused, "STS issued credentials that expired at %s; check this machine's clock", cr.Expiration.Format(time.RFC3339))
+		if err == nil {
+			err = issuedExpired(cr, "")
 		}
 		if err != nil {
 			ck.fail(name, withHint(err, hopHint(err)))

@@ -61,15 +61,14 @@ func commandLineWins(kctx *kong.Context) {
 // parsed them: the environment variable each came from; the others came
 // from the command line or are defaults.
 type flagOrigins struct {
-	parsed bool              // set by kong (originsOf); false in a struct made by hand
-	env    map[string]string // flag name -> the variable its value came from
+	env map[string]string // flag name -> the variable its value came from
 }
 
 // originsOf reads the origins from kong's context (in an AfterApply hook).
 // commandLineWins has taken the variables of the flags on the command line
 // out, so a flag that still has one that is set took its value from it.
 func originsOf(kctx *kong.Context) flagOrigins {
-	o := flagOrigins{parsed: true, env: map[string]string{}}
+	o := flagOrigins{env: map[string]string{}}
 	for _, f := range kctx.Flags() {
 		for _, name := range f.Tag.Envs {
 			if _, ok := os.LookupEnv(name); ok {

@@ -9,15 +9,6 @@ import (
 	"github.com/oidc-creds/oidc-creds/token"
 )
 
-// logDetection says with -v which CI platform the variables give away.
-func logDetection(o *IO, d token.Detection) {
-	if d.Platform == token.NoPlatform {
-		o.Logf("CI platform: none detected")
-		return
-	}
-	o.Logf("CI platform: %s (detected from %s)", d.Platform, d.By)
-}
-
 // describeDetection is the platform line of token and doctor.
 func describeDetection(d token.Detection) string {
 	if d.Platform == token.NoPlatform {

@@ -87,9 +87,14 @@ func (f TokenFlags) sourceWith(o *IO, p PlatformFlags) (token.Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := token.Detect(nil)
+	// With a token flag, the platform is detected only to say so with -v:
+	// not on the quiet path of every run.
+	var d token.Detection
+	if !ok || o.Verbose {
+		d = token.Detect(nil)
+	}
 	if !ok || d.Platform != token.NoPlatform {
-		logDetection(o, d)
+		o.Logf("CI platform: %s", describeDetection(d))
 	}
 	switch {
 	case !ok:
