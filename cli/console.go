@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oidc-creds/oidc-creds/arn"
 	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/exchange"
 	"github.com/oidc-creds/oidc-creds/trust"
@@ -89,17 +90,9 @@ type consolePlan struct {
 
 func (c *ConsoleCmd) consolePlan() (consolePlan, error) {
 	var p consolePlan
-	var err error
-	// check reads --policy @FILE: within --timeout, as every command does.
-	ctx, cancel := context.WithTimeout(context.Background(), max(c.Timeout, 0))
-	defer cancel()
-	in, probs := c.check(ctx)
-	if len(probs) > 0 {
-		return p, probs[0].err
-	}
-	role := in.role
-	if len(in.chain) > 0 {
-		role = in.chain[len(in.chain)-1]
+	role, err := c.lastRole()
+	if err != nil {
+		return p, err
 	}
 	part, known := partitionSignin[role.Partition]
 	p.federation, p.console, p.destination = part.federation, part.console, c.Destination
@@ -118,8 +111,29 @@ func (c *ConsoleCmd) consolePlan() (consolePlan, error) {
 	} else if !known {
 		return p, usageError("oidc-creds knows no console for partition %q of role %s; pass --destination with the console URL", role.Partition, role.ARN)
 	}
-	p.duration, err = c.consoleDuration(len(in.chain) > 0)
+	p.duration, err = c.consoleDuration(len(c.ChainRoleARNs) > 0)
 	return p, err
+}
+
+// lastRole is the role whose console opens: the last of the chain, else
+// --role-arn. The exchange inputs are checked once, by credentials; only
+// when this ARN is wrong are they checked here, so that the error is the
+// one check words.
+func (c *ConsoleCmd) lastRole() (arn.Role, error) {
+	last := c.RoleARN
+	if n := len(c.ChainRoleARNs); n > 0 {
+		last = strings.TrimSpace(c.ChainRoleARNs[n-1])
+	}
+	if role, err := arn.ParseRole(last); err == nil {
+		return role, nil
+	}
+	// check reads --policy @FILE: within --timeout, as every command does.
+	ctx, cancel := context.WithTimeout(context.Background(), max(c.Timeout, 0))
+	defer cancel()
+	if _, probs := c.check(ctx); len(probs) > 0 {
+		return arn.Role{}, probs[0].err
+	}
+	return arn.ParseRole(last)
 }
 
 // Console session durations the federation endpoint accepts

@@ -56,9 +56,7 @@ var stsRules = []stsRule{
 	{code: "MalformedPolicyDocument", say: func(*exchange.CallError) string {
 		return "STS rejected the inline session policy given with --policy as malformed; check it against the IAM policy grammar"
 	}},
-	{code: "PackedPolicyTooLarge", say: func(*exchange.CallError) string {
-		return "the session policies given with --policy and --policy-arn are too large for STS once packed; use fewer or shorter policies"
-	}},
+	packedPolicyTooLarge,
 	{code: "RegionDisabledException", say: func(e *exchange.CallError) string {
 		return fmt.Sprintf("STS is not activated in region %s for this account; activate it in IAM account settings or pick another --region", exchange.OrUnknown(e.Region))
 	}},
@@ -100,6 +98,12 @@ var stsRules = []stsRule{
 	}},
 	{say: func(e *exchange.CallError) string { return "the STS call failed: " + e.Cause }},
 }
+
+// packedPolicyTooLarge is the same for the web-identity call and a hop:
+// the session policies go to the one call that carries them.
+var packedPolicyTooLarge = stsRule{code: "PackedPolicyTooLarge", say: func(*exchange.CallError) string {
+	return "the session policies given with --policy and --policy-arn are too large for STS once packed; use fewer or shorter policies"
+}}
 
 // explain words a failed exchange (an *exchange.CallError) as one sentence
 // and its detail; other errors are returned as they are.

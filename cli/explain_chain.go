@@ -39,9 +39,7 @@ var hopRules = append([]stsRule{
 	{code: "MalformedPolicyDocument", say: func(e *exchange.CallError) string {
 		return fmt.Sprintf("STS rejected the inline session policy given with --policy for role %s, the last of the chain, as malformed; check it against the IAM policy grammar", e.Request.RoleARN)
 	}},
-	{code: "PackedPolicyTooLarge", say: func(*exchange.CallError) string {
-		return "the session policies given with --policy and --policy-arn are too large for STS once packed; use fewer or shorter policies"
-	}},
+	packedPolicyTooLarge,
 	{code: "RegionDisabledException", say: func(e *exchange.CallError) string {
 		return fmt.Sprintf("STS is not activated in region %s for the account of role %s; activate it in IAM account settings or pick another --region", exchange.OrUnknown(e.Region), e.Request.RoleARN)
 	}},
