@@ -175,17 +175,10 @@ func (c *Cache) getOrFetch(ctx context.Context, key string, minValid time.Durati
 	if waited {
 		c.explainMiss(key, e, err, minValid)
 	}
-	status := statusFetched
-	if existed || exists {
-		status = statusRefreshed
-	}
 	c.logf("cache: fetching %s", short(key))
-	e, err = fetch(ctx)
+	e, status, err := c.fetchUncached(ctx, existed || exists, fetch)
 	if err != nil {
 		return nil, status, err
-	}
-	if e == nil {
-		return nil, status, errors.New("cache: fetch returned neither credentials nor an error")
 	}
 	c.store(key, e, minValid)
 	return e, status, nil

@@ -9,29 +9,17 @@ import (
 	"syscall"
 )
 
-// ErrNoUserCacheDir is wrapped by DefaultDir's error when the system names
-// no user cache directory (no home directory in the environment).
-var ErrNoUserCacheDir = errors.New("no user cache directory")
-
 // DefaultDir returns the default cache directory, "oidc-creds" in the user's
 // cache directory (os.UserCacheDir: $XDG_CACHE_HOME or ~/.cache on linux,
-// ~/Library/Caches on darwin, %LocalAppData% on windows). Its error wraps
-// ErrNoUserCacheDir and says which variables are missing.
+// ~/Library/Caches on darwin, %LocalAppData% on windows). Its error is
+// os.UserCacheDir's, which says which variables are missing.
 func DefaultDir() (string, error) {
 	base, err := os.UserCacheDir()
 	if err != nil {
-		return "", &noUserCacheDir{err}
+		return "", err
 	}
 	return filepath.Join(base, "oidc-creds"), nil
 }
-
-type noUserCacheDir struct{ err error }
-
-func (e *noUserCacheDir) Error() string { return e.err.Error() }
-
-func (e *noUserCacheDir) Is(target error) bool { return target == ErrNoUserCacheDir }
-
-func (e *noUserCacheDir) Unwrap() error { return e.err }
 
 // DirProblem is what makes a directory unusable as the cache.
 type DirProblem uint8

@@ -132,6 +132,18 @@ func lookup(format string) (syntax, error) {
 	return syntax{}, &creds.Error{Kind: creds.KindInput, Msg: fmt.Sprintf("unknown format %q: use one of %s", creds.Clip(format), strings.Join(Formats(), ", "))}
 }
 
+// checkVar refuses what no environment variable can be, in any format: a
+// name not of [A-Za-z_][A-Za-z0-9_]*, a value holding NUL.
+func checkVar(v Var) error {
+	if !validName(v.Name) {
+		return fmt.Errorf("invalid environment variable name %q: use letters, digits and _, not starting with a digit", v.Name)
+	}
+	if strings.IndexByte(v.Value, 0) >= 0 {
+		return fmt.Errorf("the value of %s contains a NUL byte, which no environment variable can hold", v.Name)
+	}
+	return nil
+}
+
 // WriteVars writes one statement per variable, in order, each ending in
 // "\n", in the syntax of format (one of Formats). Names must be of the form
 // [A-Za-z_][A-Za-z0-9_]*; values must not contain NUL, which no environment
@@ -146,11 +158,8 @@ func WriteVars(w io.Writer, format string, vars []Var) error {
 	}
 	var b strings.Builder
 	for _, v := range vars {
-		if !validName(v.Name) {
-			return fmt.Errorf("invalid environment variable name %q: use letters, digits and _, not starting with a digit", v.Name)
-		}
-		if strings.IndexByte(v.Value, 0) >= 0 {
-			return fmt.Errorf("the value of %s contains a NUL byte, which no environment variable can hold", v.Name)
+		if err := checkVar(v); err != nil {
+			return err
 		}
 		stmt, err := s.statement(v.Name, v.Value)
 		if err != nil {

@@ -74,12 +74,10 @@ func GitHubEnv(c creds.Credentials) (GitHubOutput, error) {
 }
 
 func checkGitHubVar(v Var) error {
-	if !validName(v.Name) {
-		return fmt.Errorf("invalid environment variable name %q: use letters, digits and _, not starting with a digit", v.Name)
+	if err := checkVar(v); err != nil {
+		return err
 	}
 	switch {
-	case strings.IndexByte(v.Value, 0) >= 0:
-		return fmt.Errorf("the value of %s contains a NUL byte, which no environment variable can hold", v.Name)
 	case !utf8.ValidString(v.Value):
 		return &UnsupportedError{Name: v.Name, Format: GitHub, Instead: "sh",
 			Err: fmt.Errorf("%w: the runner reads GITHUB_ENV as UTF-8, and this value is not", ErrUnsupportedValue)}

@@ -2,12 +2,16 @@ package trust
 
 import (
 	"strings"
+
+	"github.com/oidc-creds/oidc-creds/token"
 )
 
-// GitHub Actions' OIDC issuer, and the audience AWS's own action asks for.
+// GitHub Actions' OIDC issuer, and the audience AWS's own action asks for:
+// the one oidc-creds requests (token.DefaultAudience), which the trust
+// policy must name.
 const (
 	GitHubIssuer   = "https://token.actions.githubusercontent.com"
-	GitHubAudience = "sts.amazonaws.com"
+	GitHubAudience = token.DefaultAudience
 )
 
 // GitHub's name rules: owners (users and organizations, managed users with
