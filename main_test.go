@@ -19,10 +19,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/oidc-creds/oidc-creds/backoff"
 	"github.com/oidc-creds/oidc-creds/cli"
-	"github.com/oidc-creds/oidc-creds/exchange"
 	"github.com/oidc-creds/oidc-creds/internal/teststs"
-	"github.com/oidc-creds/oidc-creds/token"
 )
 
 func TestMain(m *testing.M) {
@@ -30,9 +29,9 @@ func TestMain(m *testing.M) {
 		"oidc-creds": func() {
 			// The scripts test which failures are retried and how often, not
 			// how long the waits are (exchange's tests do): do not sleep
-			// through real back-off.
-			exchange.DefaultBackoff = exchange.Backoff{Base: 2 * time.Millisecond, Cap: 20 * time.Millisecond}
-			token.DefaultRetry = token.Retry{Attempts: token.DefaultRetry.Attempts, Base: time.Millisecond, Cap: 5 * time.Millisecond}
+			// through real back-off (one setting: the waits of the STS calls
+			// and of the CI platforms' token requests).
+			backoff.Default = backoff.Backoff{Base: 2 * time.Millisecond, Cap: 20 * time.Millisecond}
 			os.Exit(cli.Run())
 		},
 		"buildkite-agent": func() { os.Exit(buildkiteAgent()) },

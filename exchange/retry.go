@@ -5,39 +5,17 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"math/rand/v2"
 	"net"
 	"time"
 
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/oidc-creds/oidc-creds/backoff"
 )
 
 // DefaultMaxAttempts is how often a throttled or failing call is tried.
 const DefaultMaxAttempts = 6
-
-// Backoff is the wait between attempts: half of Base, plus full jitter
-// over a ceiling that doubles from Base with each attempt, up to Cap.
-type Backoff struct {
-	Base, Cap time.Duration
-}
-
-// DefaultBackoff is the wait of an Exchanger whose Backoff is zero. Tests of
-// the whole program shorten it, so that they do not sleep through real
-// back-off.
-var DefaultBackoff = Backoff{Base: 200 * time.Millisecond, Cap: 5 * time.Second}
-
-// wait is the wait before attempt+1.
-func (b Backoff) wait(attempt int) time.Duration {
-	if b.Base <= 0 {
-		b = DefaultBackoff
-	}
-	ceiling := b.Base << (attempt - 1)
-	if ceiling > b.Cap || ceiling <= 0 {
-		ceiling = b.Cap
-	}
-	return b.Base/2 + rand.N(ceiling)
-}
 
 // retryPolicy decides, after a failed attempt, whether to try again and
 // after how long. It retries what can succeed on a retry — throttling,
@@ -46,7 +24,7 @@ func (b Backoff) wait(attempt int) time.Duration {
 // be visible) — and nothing else.
 type retryPolicy struct {
 	max          int
-	backoff      Backoff
+	backoff      backoff.Backoff
 	invalidSeen  bool
 	connFailures int
 }
@@ -75,7 +53,7 @@ func (p *retryPolicy) next(err error, attempt int) (time.Duration, bool) {
 	default:
 		return 0, false
 	}
-	return p.backoff.wait(attempt), true
+	return p.backoff.Wait(attempt), true
 }
 
 type errClass int

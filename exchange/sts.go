@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/oidc-creds/oidc-creds/arn"
+	"github.com/oidc-creds/oidc-creds/backoff"
 	"github.com/oidc-creds/oidc-creds/creds"
 )
 
@@ -39,12 +40,12 @@ type Exchanger struct {
 	// MaxAttempts bounds the attempts for throttling and server errors;
 	// 0 = DefaultMaxAttempts.
 	MaxAttempts int
-	// Backoff is the wait between attempts; zero = DefaultBackoff.
-	Backoff Backoff
+	// Backoff is the wait between attempts; zero = backoff.Default.
+	Backoff backoff.Backoff
 	// Logf receives -v diagnostics; nil = silent. It never receives secrets.
 	Logf func(format string, args ...any)
-	// Sleep waits between attempts and fails when ctx ends first; nil = a
-	// timer honouring ctx. Tests replace it to record the waits.
+	// Sleep waits between attempts and fails when ctx ends first; nil =
+	// backoff.Sleep. Tests replace it to record the waits.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
@@ -104,7 +105,7 @@ func (x *Exchanger) retry(ctx context.Context, c call, attempt func(context.Cont
 		x.logf("attempt %d failed after %s: %s", n, took, c.redact(oneLine(err.Error())))
 		wait, again := policy.next(err, n)
 		if again && ctx.Err() == nil {
-			if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > wait {
+			if backoff.Fits(ctx, wait) {
 				x.logf("retrying in %s", wait.Round(time.Millisecond))
 				if x.wait(ctx, wait) == nil {
 					continue
@@ -125,14 +126,7 @@ func (x *Exchanger) wait(ctx context.Context, d time.Duration) error {
 	if x.Sleep != nil {
 		return x.Sleep(ctx, d)
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return backoff.Sleep(ctx, d)
 }
 
 func credentialsFrom(out *types.Credentials, user *types.AssumedRoleUser) (creds.Credentials, error) {

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
+	"github.com/oidc-creds/oidc-creds/backoff"
 	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/internal/testkit"
 	"github.com/oidc-creds/oidc-creds/token"
@@ -82,9 +83,9 @@ func TestExchangeRetriesThenSucceeds(t *testing.T) {
 			}
 			for i, d := range h.sleeps.Waits() {
 				// Full jitter over an exponential ceiling, capped.
-				ceiling := min(DefaultBackoff.Base<<i, DefaultBackoff.Cap)
-				if d < DefaultBackoff.Base/2 || d >= DefaultBackoff.Base/2+ceiling {
-					t.Errorf("sleep %d is %s, want within [%s, %s)", i+1, d, DefaultBackoff.Base/2, DefaultBackoff.Base/2+ceiling)
+				ceiling := min(backoff.Default.Base<<i, backoff.Default.Cap)
+				if d < backoff.Default.Base/2 || d >= backoff.Default.Base/2+ceiling {
+					t.Errorf("sleep %d is %s, want within [%s, %s)", i+1, d, backoff.Default.Base/2, backoff.Default.Base/2+ceiling)
 				}
 			}
 			testkit.NoLeak(t, "the log", h.log.String(), tok.Raw)
@@ -101,7 +102,7 @@ func TestExchangeBackoffIsCapped(t *testing.T) {
 		t.Fatalf("%d calls, %d sleeps", h.fake.Calls(), len(h.sleeps.Waits()))
 	}
 	for _, d := range h.sleeps.Waits() {
-		if d <= 0 || d >= DefaultBackoff.Base/2+DefaultBackoff.Cap {
+		if d <= 0 || d >= backoff.Default.Base/2+backoff.Default.Cap {
 			t.Errorf("sleep of %s is beyond the cap", d)
 		}
 	}
@@ -112,8 +113,8 @@ func TestExchangeDeadline(t *testing.T) {
 	throttle := testkit.APIError(400, "Throttling", "Rate exceeded")
 
 	t.Run("deadline shorter than the backoff", func(t *testing.T) {
-		// Every backoff is at least DefaultBackoff.Base/2: no sleep fits.
-		ctx, cancel := context.WithTimeout(context.Background(), DefaultBackoff.Base/4)
+		// Every backoff is at least backoff.Default.Base/2: no sleep fits.
+		ctx, cancel := context.WithTimeout(context.Background(), backoff.Default.Base/4)
 		defer cancel()
 		h := newHarness(throttle)
 		_, err := h.x.Exchange(ctx, Request{Token: tok, RoleARN: testRole, SessionName: "s"})

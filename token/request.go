@@ -6,18 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/oidc-creds/oidc-creds/backoff"
 	"github.com/oidc-creds/oidc-creds/creds"
 )
 
 // Retry is how a token request is retried after a transient failure (a
-// 5xx, 429, a lost connection): up to Attempts tries, waiting half of Base
-// plus full jitter over a ceiling that doubles from Base up to Cap, and
+// 5xx, 429, a lost connection): up to Attempts tries, waiting as a
+// backoff.Backoff of Base and Cap does (a zero Base is backoff.Default),
 // never past the context's deadline. A refusal (401, 403) or another 4xx
 // is not retried.
 type Retry struct {
@@ -25,9 +25,9 @@ type Retry struct {
 	Base, Cap time.Duration
 }
 
-// DefaultRetry is the Retry of a request whose Retry is zero. Tests of the
-// whole program shorten it, so that they do not sleep through real back-off.
-var DefaultRetry = Retry{Attempts: 5, Base: 200 * time.Millisecond, Cap: 3 * time.Second}
+// DefaultRetry is the Retry of a request whose Retry is zero: its waits are
+// backoff.Default's, which tests of the whole program shorten.
+var DefaultRetry = Retry{Attempts: 5}
 
 func (r Retry) orDefault() Retry {
 	if r.Attempts <= 0 {
@@ -37,11 +37,7 @@ func (r Retry) orDefault() Retry {
 }
 
 func (r Retry) wait(attempt int) time.Duration {
-	ceiling := r.Base << (attempt - 1)
-	if ceiling > r.Cap || ceiling <= 0 {
-		ceiling = r.Cap
-	}
-	return r.Base/2 + rand.N(max(ceiling, 1))
+	return backoff.Backoff{Base: r.Base, Cap: r.Cap}.Wait(attempt)
 }
 
 // RequestError is a token request that failed: refused (401, 403),
@@ -135,13 +131,7 @@ func (t tokenRequest) do(ctx context.Context) (string, error) {
 		if !err.transient() || attempt >= retry.Attempts || ctx.Err() != nil {
 			return "", err
 		}
-		wait := retry.wait(attempt)
-		if d, ok := ctx.Deadline(); ok && time.Until(d) < wait {
-			return "", err
-		}
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
+		if backoff.Sleep(ctx, retry.wait(attempt)) != nil {
 			return "", err
 		}
 	}
