@@ -76,17 +76,10 @@ const MaxSize = 16 << 20
 // false); one that is not a regular file or is larger than MaxSize is an
 // error; the read ends with ctx.
 func Read(ctx context.Context, path string) (data []byte, exists bool, err error) {
-	fi, err := os.Stat(path)
+	data, err = userfile.ReadRegular(ctx, path, MaxSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
 	}
-	if err != nil {
-		return nil, false, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, true, &fs.PathError{Op: "read", Path: path, Err: errors.New("not a regular file")}
-	}
-	data, err = userfile.Read(ctx, path, MaxSize)
 	return data, true, err
 }
 

@@ -71,7 +71,7 @@ func loadConfig(ctx context.Context, region string) (aws.Config, error) {
 	if _, err := config.NewEnvConfig(); err != nil {
 		return aws.Config{}, envConfigError(err)
 	}
-	if err := CheckSharedFiles(); err != nil {
+	if err := CheckSharedFiles(ctx); err != nil {
 		return aws.Config{}, err
 	}
 	opts := []func(*config.LoadOptions) error{

@@ -60,31 +60,36 @@ func ReadSDKFile(ctx context.Context, f SDKFile) ([]byte, error) {
 	fail := func(p ConfigProblem, err error) error {
 		return &ConfigError{Setting: f.Variable, Value: f.Path, Default: f.Default, Problem: p, Err: err}
 	}
-	fi, err := os.Stat(f.Path)
+	b, err := userfile.ReadRegular(ctx, f.Path, MaxSDKFileSize)
+	var nr *userfile.NotRegularError
 	switch {
+	case err == nil:
+		return b, nil
 	case errors.Is(err, fs.ErrNotExist) && f.Variable != CABundleVar:
 		return nil, nil
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fail(ConfigMissing, err)
-	case err != nil:
-		return nil, fail(ConfigUnreadable, err)
-	case !fi.Mode().IsRegular():
-		return nil, &ConfigError{Setting: f.Variable, Value: f.Path, Default: f.Default, Problem: ConfigNotRegular, Mode: fi.Mode().Type()}
+	case errors.As(err, &nr):
+		return nil, notRegular(f, nr.Mode)
 	}
-	b, err := userfile.Read(ctx, f.Path, MaxSDKFileSize)
-	if err != nil {
-		return nil, fail(ConfigUnreadable, err)
-	}
-	return b, nil
+	return nil, fail(ConfigUnreadable, err)
+}
+
+func notRegular(f SDKFile, mode fs.FileMode) *ConfigError {
+	return &ConfigError{Setting: f.Variable, Value: f.Path, Default: f.Default, Problem: ConfigNotRegular, Mode: mode}
 }
 
 // CheckSharedFiles fails with a *ConfigError when the shared config or
 // credentials file (named or default) exists and is not a regular file:
-// the SDK would block on a FIFO, and fail on a directory.
-func CheckSharedFiles() error {
+// the SDK would block on a FIFO, and fail on a directory. Its stats end
+// with ctx.
+func CheckSharedFiles(ctx context.Context) error {
 	for _, f := range []SDKFile{SharedFile(ConfigFileVar, "config"), SharedFile(CredentialsFileVar, "credentials")} {
-		if fi, err := os.Stat(f.Path); f.Path != "" && err == nil && !fi.Mode().IsRegular() {
-			return &ConfigError{Setting: f.Variable, Value: f.Path, Default: f.Default, Problem: ConfigNotRegular, Mode: fi.Mode().Type()}
+		if f.Path == "" {
+			continue
+		}
+		if fi, err := userfile.Stat(ctx, f.Path); err == nil && !fi.Mode().IsRegular() {
+			return notRegular(f, fi.Mode().Type())
 		}
 	}
 	return nil

@@ -152,3 +152,18 @@ func TestReadNoEnd(t *testing.T) {
 		t.Errorf("the error says %q, want %q", pe.Err, want)
 	}
 }
+
+// ReadRegular refuses a FIFO from its stat: it does not open it, so no
+// read waits for a writer.
+func TestReadRegularFIFO(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "fifo")
+	mkfifo(t, p)
+	_, err := ReadRegular(context.Background(), p, 100)
+	var nr *NotRegularError
+	if !errors.As(err, &nr) || nr.Mode != fs.ModeNamedPipe {
+		t.Fatalf("ReadRegular of a FIFO = %v, want a *NotRegularError", err)
+	}
+	if rs := inflightFor(p); len(rs) != 0 {
+		t.Fatalf("%d reads of the FIFO in flight", len(rs))
+	}
+}

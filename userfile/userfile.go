@@ -52,6 +52,37 @@ func Read(ctx context.Context, path string, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return readFile(ctx, path, fi, limit)
+}
+
+// NotRegularError is a file ReadRegular refused: a FIFO, a directory, a
+// device. ReadRegular returns it inside an *fs.PathError.
+type NotRegularError struct {
+	Mode fs.FileMode // the file's type bits
+}
+
+func (e *NotRegularError) Error() string { return "not a regular file" }
+
+// ReadRegular is Read of a regular file: the one stat of path, within ctx,
+// gives its type, and a file of another type is not read (an error
+// wrapping a *NotRegularError). A missing file is the stat's error
+// (fs.ErrNotExist).
+func ReadRegular(ctx context.Context, path string, limit int64) ([]byte, error) {
+	fi, err := stat(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: &NotRegularError{Mode: fi.Mode().Type()}}
+	}
+	return readFile(ctx, path, fi, limit)
+}
+
+// Stat is os.Stat(path) within ctx: a hung mount fails when ctx ends.
+func Stat(ctx context.Context, path string) (fs.FileInfo, error) { return stat(ctx, path) }
+
+// readFile reads the file fi found at path, as Read does.
+func readFile(ctx context.Context, path string, fi fs.FileInfo, limit int64) ([]byte, error) {
 	r := start(path, fi, limit)
 	select {
 	case <-r.done:
@@ -88,6 +119,9 @@ var (
 	stats    = map[string]*statCall{}
 )
 
+// osStat is os.Stat; tests make it hang, as a hung mount does.
+var osStat = os.Stat
+
 // stat is os.Stat(path), within ctx.
 func stat(ctx context.Context, path string) (fs.FileInfo, error) {
 	mu.Lock()
@@ -95,8 +129,9 @@ func stat(ctx context.Context, path string) (fs.FileInfo, error) {
 	if !ok {
 		s = &statCall{done: make(chan struct{})}
 		stats[path] = s
+		statFn := osStat
 		go func() {
-			s.fi, s.err = os.Stat(path)
+			s.fi, s.err = statFn(path)
 			mu.Lock()
 			delete(stats, path)
 			mu.Unlock()
