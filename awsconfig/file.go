@@ -33,7 +33,7 @@ const (
 // writes edit's result if it differs, atomically (a temporary file renamed
 // over it). Where the file cannot be replaced (a bind mount: EBUSY, EXDEV)
 // it is rewritten in place, under the same lock. It returns the path it
-// wrote. A wait for the lock that ctx ends is a *LockWaitError; a file that
+// wrote. A wait for the lock that ctx ends is a *filelock.WaitError; a file that
 // is not a regular file (a FIFO, a directory) or is larger than MaxSize is
 // refused, and the read too is bounded by ctx (a hung mount).
 func Update(ctx context.Context, path string, mode Mode, edit func(old []byte) ([]byte, error)) (string, error) {
@@ -46,9 +46,6 @@ func Update(ctx context.Context, path string, mode Mode, edit func(old []byte) (
 	}
 	release, err := filelock.Acquire(ctx, real+".lock", 0, nil)
 	if err != nil {
-		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-			return real, &LockWaitError{Path: real, Err: err}
-		}
 		return real, fmt.Errorf("locking %s: %w", real, err)
 	}
 	defer release()
@@ -82,23 +79,6 @@ func Read(ctx context.Context, path string) (data []byte, exists bool, err error
 	}
 	return data, true, err
 }
-
-// LockWaitError is a wait for the lock of an AWS file that ended before
-// another process released it.
-type LockWaitError struct {
-	Path string
-	Err  error // the context's error
-}
-
-func (e *LockWaitError) Error() string {
-	how := "timed out"
-	if !errors.Is(e.Err, context.DeadlineExceeded) {
-		how = "was canceled"
-	}
-	return fmt.Sprintf("another process kept %s locked (%s.lock) and the wait for it %s", e.Path, filepath.Base(e.Path), how)
-}
-
-func (e *LockWaitError) Unwrap() error { return e.Err }
 
 // resolve follows path's symlinks to the file they end at, which may not
 // exist: a dangling link names the file to create.

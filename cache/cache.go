@@ -114,8 +114,8 @@ func errInvalidKey(key string) error {
 // On a miss it takes the lock KEY.lock, polling a non-blocking lock every
 // PollInterval until ctx ends; looks again, since another process may have
 // fetched meanwhile; calls fetch; writes the entry atomically; and releases
-// the lock. If ctx ends while waiting, the error is a *LockWaitError, which
-// wraps ctx.Err(); give ctx a deadline, since a holder that hangs (rather
+// the lock. If ctx ends while waiting, the error wraps a *filelock.WaitError,
+// which wraps ctx.Err(); give ctx a deadline, since a holder that hangs (rather
 // than dies) keeps the lock.
 //
 // fetch's error is returned as is, unwrapped, so callers can classify it. If
@@ -151,7 +151,7 @@ func (c *Cache) getOrFetch(ctx context.Context, key string, minValid time.Durati
 	defer lf.Close()
 	waited, err := c.lock(ctx, lf)
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+		if errors.As(err, new(*filelock.WaitError)) {
 			return nil, 0, err
 		}
 		c.warnf("not using the credential cache for this request: %v", err)
@@ -190,8 +190,8 @@ func (c *Cache) lock(ctx context.Context, lf *filelock.File) (waited bool, err e
 	waited, err = lf.Lock(ctx, c.poll, func() {
 		c.logf("cache: waiting for another oidc-creds process that holds %s", lf.Name())
 	})
-	if err != nil && err == ctx.Err() {
-		return waited, &LockWaitError{Path: lf.Name(), Err: err}
+	if errors.As(err, new(*filelock.WaitError)) {
+		return waited, fmt.Errorf("another oidc-creds process holds the cache lock: %w", err)
 	}
 	return waited, err
 }

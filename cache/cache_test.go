@@ -400,9 +400,9 @@ func TestLockWaitEnds(t *testing.T) {
 	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancel()
 	_, _, err := c.getOrFetch(ctx, testKey, 0, f.fetch)
-	var lw *LockWaitError
+	var lw *filelock.WaitError
 	if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &lw) || lw.Path != c.lockPath(testKey) {
-		t.Errorf("err = %v, want a *LockWaitError wrapping context.DeadlineExceeded", err)
+		t.Errorf("err = %v, want a *filelock.WaitError wrapping context.DeadlineExceeded", err)
 	}
 	if err != nil && strings.Contains(err.Error(), "deadline exceeded") {
 		t.Errorf("err = %q holds Go's error text", err)

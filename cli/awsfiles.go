@@ -9,6 +9,7 @@ import (
 
 	"github.com/oidc-creds/oidc-creds/awsconfig"
 	"github.com/oidc-creds/oidc-creds/creds"
+	"github.com/oidc-creds/oidc-creds/filelock"
 )
 
 // What configure-profile and write-credentials share: the profile name
@@ -60,7 +61,7 @@ func (f *awsFile) update(dry bool) error {
 
 func (f *awsFile) wordError(err error) error {
 	var p *awsconfig.Problem
-	var lw *awsconfig.LockWaitError
+	var lw *filelock.WaitError
 	var ce interface{ ExitCode() int }
 	switch {
 	case err == nil || errors.As(err, &ce):

@@ -9,6 +9,7 @@ import (
 	"github.com/oidc-creds/oidc-creds/cache"
 	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/exchange"
+	"github.com/oidc-creds/oidc-creds/filelock"
 	"github.com/oidc-creds/oidc-creds/token"
 )
 
@@ -52,7 +53,7 @@ func (f *ExchangeFlags) sessionFrom(o *IO, src token.Source) (*cache.Entry, erro
 	e, err := f.obtain(ctx, o, src)
 	if err != nil {
 		var ec interface{ ExitCode() int }
-		var lw *cache.LockWaitError
+		var lw *filelock.WaitError
 		if errors.As(err, &lw) {
 			return nil, lockWaitError("another oidc-creds process (most likely still waiting for STS) held the cache lock "+lw.Path, "run again, stop that process if it is stuck, or pass --no-cache", lw)
 		}

@@ -9,6 +9,7 @@ package filelock
 
 import (
 	"context"
+	"errors"
 	"os"
 	"time"
 )
@@ -39,7 +40,7 @@ func (l *File) TryLock() (bool, error) { return tryLock(l.f) }
 // Lock takes the exclusive lock, trying every poll (20ms when poll <= 0)
 // while another holder has it, until ctx ends. onWait, if not nil, is called
 // once when the first try finds the lock taken; waited reports the same. When
-// ctx ends first, err is ctx.Err() itself.
+// ctx ends first, err is a *WaitError.
 func (l *File) Lock(ctx context.Context, poll time.Duration, onWait func()) (waited bool, err error) {
 	if poll <= 0 {
 		poll = 20 * time.Millisecond
@@ -62,11 +63,28 @@ func (l *File) Lock(ctx context.Context, poll time.Duration, onWait func()) (wai
 		}
 		select {
 		case <-ctx.Done():
-			return waited, ctx.Err()
+			return waited, &WaitError{Path: l.Name(), Err: ctx.Err()}
 		case <-t.C:
 		}
 	}
 }
+
+// WaitError is a wait for a lock that ctx ended while another holder kept
+// it. It wraps ctx's error; its text holds none of Go's.
+type WaitError struct {
+	Path string // the lock file
+	Err  error  // ctx.Err()
+}
+
+func (e *WaitError) Error() string {
+	how := "timed out"
+	if !errors.Is(e.Err, context.DeadlineExceeded) {
+		how = "was canceled"
+	}
+	return "the wait for the lock " + e.Path + " " + how
+}
+
+func (e *WaitError) Unwrap() error { return e.Err }
 
 // Unlock releases the lock; the file stays open.
 func (l *File) Unlock() error { return unlock(l.f) }
@@ -74,8 +92,9 @@ func (l *File) Unlock() error { return unlock(l.f) }
 // Close closes the lock file, which releases the lock if it is held.
 func (l *File) Close() error { return l.f.Close() }
 
-// Acquire opens the lock file path and takes its lock as Lock does. The
-// returned release function unlocks and closes it.
+// Acquire opens the lock file path and takes its lock as Lock does (a wait
+// that ctx ends is a *WaitError). The returned release function unlocks and
+// closes it.
 func Acquire(ctx context.Context, path string, poll time.Duration, onWait func()) (release func(), err error) {
 	l, err := Open(path)
 	if err != nil {

@@ -34,7 +34,8 @@ func TestLockExcludes(t *testing.T) {
 	waits := 0
 	go func() { time.Sleep(5 * time.Millisecond); cancel() }()
 	waited, err := b.Lock(ctx, time.Millisecond, func() { waits++ })
-	if !waited || err != context.Canceled || waits != 1 {
+	var we *WaitError
+	if !waited || !errors.Is(err, context.Canceled) || !errors.As(err, &we) || we.Path != b.Name() || waits != 1 {
 		t.Fatalf("Lock while held = %v, %v (onWait %d times); want true, context.Canceled, 1", waited, err, waits)
 	}
 	if err := a.Unlock(); err != nil {
