@@ -14,6 +14,7 @@ import (
 	"github.com/oidc-creds/oidc-creds/cache"
 	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/token"
+	"github.com/oidc-creds/oidc-creds/userfile"
 )
 
 // CacheCmd groups the cache subcommands.
@@ -123,7 +124,7 @@ func (c *CacheListCmd) Run(o *IO) error {
 	entries, err := cc.List()
 	if err != nil {
 		return &creds.Error{Kind: creds.KindInput, Err: err,
-			Msg: fmt.Sprintf("cannot list the cache directory %s: %v; check its permissions, or pass --cache-dir DIR (or set OIDC_CREDS_CACHE_DIR)", shown(cc.Dir()), token.PathCause(err))}
+			Msg: fmt.Sprintf("cannot list the cache directory %s: %v; check its permissions, or pass --cache-dir DIR (or set OIDC_CREDS_CACHE_DIR)", shown(cc.Dir()), userfile.PathCause(err))}
 	}
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 2, 4, 2, ' ', 0)
@@ -161,7 +162,7 @@ func unreadableReason(l cache.Listed) string {
 	if l.Err == nil {
 		return "not a valid entry"
 	}
-	msg := token.PathCause(l.Err).Error()
+	msg := userfile.PathCause(l.Err).Error()
 	if rest, ok := strings.CutPrefix(l.Err.Error(), l.Path+": "); ok {
 		msg = rest
 	}

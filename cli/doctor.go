@@ -14,6 +14,7 @@ import (
 	"github.com/oidc-creds/oidc-creds/exchange"
 	"github.com/oidc-creds/oidc-creds/token"
 	"github.com/oidc-creds/oidc-creds/trust"
+	"github.com/oidc-creds/oidc-creds/userfile"
 )
 
 // DoctorCmd walks the whole path from the token to credentials and prints
@@ -243,7 +244,7 @@ func (c *DoctorCmd) checkCache(o *IO, ck *checklist) {
 	}
 	f, err := os.CreateTemp(cc.Dir(), ".doctor-*")
 	if err != nil {
-		ck.fail("cache", kindError(creds.KindInput, "cannot create a file in the cache directory %s: %v; fix its permissions, or pass --cache-dir DIR (or set OIDC_CREDS_CACHE_DIR) to use another directory", cc.Dir(), token.PathCause(err)))
+		ck.fail("cache", kindError(creds.KindInput, "cannot create a file in the cache directory %s: %v; fix its permissions, or pass --cache-dir DIR (or set OIDC_CREDS_CACHE_DIR) to use another directory", cc.Dir(), userfile.PathCause(err)))
 		return
 	}
 	f.Close()

@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/oidc-creds/oidc-creds/creds"
-	"github.com/oidc-creds/oidc-creds/token"
 	"github.com/oidc-creds/oidc-creds/userfile"
 )
 
@@ -28,7 +27,7 @@ func policyFileError(name string, err error) error {
 	case userfile.TimedOut(err):
 		msg += "it gave nothing in time (a FIFO or device that no one writes to?)"
 	default:
-		msg += token.PathCause(err).Error()
+		msg += userfile.PathCause(err).Error()
 	}
 	return &creds.Error{Kind: creds.KindInput, Input: creds.InputPolicy, Msg: msg, Err: err}
 }

@@ -271,14 +271,5 @@ func readTokenFile(ctx context.Context, path string) (string, error) {
 		return "", &creds.Error{Kind: creds.KindToken, Err: err,
 			Msg: fmt.Sprintf("cannot read the token file %s: it gave nothing in time (a FIFO or device that no one writes to?)", path)}
 	}
-	return "", &creds.Error{Kind: creds.KindToken, Msg: fmt.Sprintf("cannot read the token file %s: %v", path, PathCause(err)), Err: err}
-}
-
-// PathCause drops the path an *fs.PathError repeats.
-func PathCause(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
+	return "", &creds.Error{Kind: creds.KindToken, Msg: fmt.Sprintf("cannot read the token file %s: %v", path, userfile.PathCause(err)), Err: err}
 }

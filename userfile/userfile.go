@@ -207,6 +207,16 @@ func (c *counter) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// PathCause drops the path an *fs.PathError repeats (the caller's message
+// names the file already).
+func PathCause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
 // TimedOut reports whether err is a Read that ctx ended before anything
 // arrived (a *NoEndError is not: something did).
 func TimedOut(err error) bool {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -26,5 +27,15 @@ func TestRead(t *testing.T) {
 	}
 	if _, err := Read(context.Background(), filepath.Join(dir, "missing"), 5); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("Read of a missing file: %v, want fs.ErrNotExist", err)
+	}
+}
+
+func TestPathCause(t *testing.T) {
+	_, err := os.Open(filepath.Join(t.TempDir(), "missing"))
+	if c := PathCause(err); !errors.Is(c, fs.ErrNotExist) || strings.Contains(c.Error(), "missing") {
+		t.Errorf("PathCause(%v) = %v, want the cause without the path", err, c)
+	}
+	if other := errors.New("other"); PathCause(other) != other {
+		t.Error("PathCause changed an error that is not an *fs.PathError")
 	}
 }
