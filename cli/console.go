@@ -16,6 +16,7 @@ import (
 	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/exchange"
 	"github.com/oidc-creds/oidc-creds/trust"
+	"github.com/oidc-creds/oidc-creds/urlerr"
 )
 
 // ConsoleCmd signs in to the AWS console as the role (the last of the
@@ -253,10 +254,7 @@ func signinToken(ctx context.Context, o *IO, federation string, cr creds.Credent
 
 // unreachableFederation words a failed request without its URL.
 func unreachableFederation(ctx context.Context, host string, err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
+	err = urlerr.Cause(err)
 	if ctx.Err() != nil {
 		return &creds.Error{Kind: creds.KindUnreachable, Msg: fmt.Sprintf("the federation endpoint %s did not answer within --timeout", host)}
 	}

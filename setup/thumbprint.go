@@ -20,6 +20,7 @@ import (
 
 	"github.com/oidc-creds/oidc-creds/creds"
 	"github.com/oidc-creds/oidc-creds/trust"
+	"github.com/oidc-creds/oidc-creds/urlerr"
 )
 
 // ThumbprintOptions configure Thumbprint.
@@ -202,7 +203,7 @@ func fetchError(ctx context.Context, u string, err error) error {
 	if errors.As(err, &ne) && ne.Timeout() {
 		return remoteError(err, "the connection to %s timed out; check network access and proxies", host(u))
 	}
-	return remoteError(err, "cannot fetch %s: %v", u, rootCause(err))
+	return remoteError(err, "cannot fetch %s: %v", u, urlerr.Cause(err))
 }
 
 func host(u string) string {
@@ -210,14 +211,6 @@ func host(u string) string {
 		return p.Host
 	}
 	return u
-}
-
-func rootCause(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
 }
 
 func remoteError(err error, format string, args ...any) error {

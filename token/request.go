@@ -3,16 +3,15 @@ package token
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/oidc-creds/oidc-creds/backoff"
 	"github.com/oidc-creds/oidc-creds/creds"
+	"github.com/oidc-creds/oidc-creds/urlerr"
 )
 
 // Retry is how a token request is retried after a transient failure (a
@@ -150,7 +149,7 @@ func (t tokenRequest) once(ctx context.Context) (string, *RequestError) {
 	}
 	resp, err := client.Do(req.WithContext(ctx))
 	if err != nil {
-		fail.Err = transportCause(err)
+		fail.Err = urlerr.Cause(err)
 		return "", fail
 	}
 	defer resp.Body.Close()
@@ -161,7 +160,7 @@ func (t tokenRequest) once(ctx context.Context) (string, *RequestError) {
 		return "", fail
 	}
 	if err != nil {
-		fail.Status, fail.Err = 0, transportCause(err)
+		fail.Status, fail.Err = 0, urlerr.Cause(err)
 		return "", fail
 	}
 	var doc map[string]json.RawMessage
@@ -207,14 +206,4 @@ func serverMessage(body []byte) string {
 		msg = msg[:200] + "…"
 	}
 	return msg
-}
-
-// transportCause drops the URL a *url.Error repeats (it may be long, and
-// the caller names the variable it came from).
-func transportCause(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
 }
